@@ -1,0 +1,39 @@
+# Brygga: `make demo` runs the app with demo data; `make test` runs lint and every test.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint install system-deps format bench clean-embedded
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+system-deps:
+	@scripts/system-deps.sh
+
+install: system-deps $(STAMP)
+
+demo: install
+	DEBUG=true BRYGGA_REQUIRE_2FA=false $(BIN)/python manage.py demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean-embedded: install
+	$(BIN)/python -m config.embedded reset

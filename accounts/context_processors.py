@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from cases.roles import ADMIN_ROLES, CASEWORKER_ROLES, CHEF_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: StrOrPromise
+    url_name: str
+    # The item is shown to users holding any of these roles; None shows it to everyone.
+    roles: frozenset[str] | None = None
+    staff_only: bool = False
+
+
+NAVIGATION = (
+    NavItem(_("Start"), "home"),
+    NavItem(_("Mina ärenden"), "cases:my_cases", CASEWORKER_ROLES | CHEF_ROLES),
+    NavItem(
+        _("Organisationens ärenden"), "cases:organisation_cases", CASEWORKER_ROLES | CHEF_ROLES
+    ),
+    NavItem(_("Loggkontroll"), "cases:log_review", CHEF_ROLES),
+    NavItem(_("Medarbetare"), "cases:members", CHEF_ROLES | ADMIN_ROLES),
+    NavItem(_("Administration"), "admin:index", staff_only=True),
+)
+
+
+def _items_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    roles = {m.role for m in user.memberships.all()}
+    items: list[dict[str, object]] = []
+    for item in NAVIGATION:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.roles is not None and not roles & item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # the capability behind the item is not installed yet
+        items.append({"label": item.label, "url": url, "current": request.path == url})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    return {"nav_items": SimpleLazyObject(lambda: _items_for(request))}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnsvarsforbindelseConfig(AppConfig):
+    name = "ansvarsforbindelse"
+    verbose_name = "Ansvarsförbindelser"

@@ -1,0 +1,140 @@
+"""Invented demo data for the Göteborg region (DOMAIN.md §1). No real people.
+
+Organisation names follow real public bodies so that the demo reads true to the users; every
+person, client and case is made up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cases.roles import OrganisationKind as K
+from cases.roles import Role
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    kind: str
+    parent: str | None = None
+    short_name: str = ""
+
+
+ORGANISATIONS: tuple[DemoOrganisation, ...] = (
+    DemoOrganisation("goteborg", "Göteborgs stad", K.KOMMUN, short_name="Göteborg"),
+    DemoOrganisation(
+        "nordost", "Göteborgs stad, socialnämnden Nordost", K.KOMMUN, "goteborg", "SN Nordost"
+    ),
+    DemoOrganisation(
+        "centrum", "Göteborgs stad, socialnämnden Centrum", K.KOMMUN, "goteborg", "SN Centrum"
+    ),
+    DemoOrganisation(
+        "sydvast", "Göteborgs stad, socialnämnden Sydväst", K.KOMMUN, "goteborg", "SN Sydväst"
+    ),
+    DemoOrganisation(
+        "hisingen", "Göteborgs stad, socialnämnden Hisingen", K.KOMMUN, "goteborg", "SN Hisingen"
+    ),
+    DemoOrganisation(
+        "molndal", "Mölndals stad, individ- och familjeomsorgen", K.KOMMUN, short_name="Mölndal"
+    ),
+    DemoOrganisation(
+        "partille", "Partille kommun, socialtjänsten", K.KOMMUN, short_name="Partille"
+    ),
+    DemoOrganisation(
+        "kungsbacka", "Kungsbacka kommun, individ och familj", K.KOMMUN, short_name="Kungsbacka"
+    ),
+    DemoOrganisation(
+        "frivard-gbg",
+        "Kriminalvården, frivården Göteborg",
+        K.FRIVARD,
+        short_name="Frivården Göteborg",
+    ),
+    DemoOrganisation(
+        "frivard-molndal",
+        "Kriminalvården, frivården Mölndal",
+        K.FRIVARD,
+        short_name="Frivården Mölndal",
+    ),
+    DemoOrganisation(
+        "radanefors",
+        "Kriminalvården, anstalten Rådanefors",
+        K.ANSTALT,
+        short_name="Anstalten Rådanefors",
+    ),
+    DemoOrganisation(
+        "salberga", "Kriminalvården, anstalten Salberga", K.ANSTALT, short_name="Anstalten Salberga"
+    ),
+    DemoOrganisation(
+        "eken", "Behandlingshemmet Eken AB (exempel)", K.VARDGIVARE, short_name="Eken"
+    ),
+    DemoOrganisation(
+        "kustvard", "Kustvård Öppenvård AB (exempel)", K.VARDGIVARE, short_name="Kustvård"
+    ),
+    DemoOrganisation(
+        "af-gbg",
+        "Arbetsförmedlingen Göteborg",
+        K.ARBETSFORMEDLINGEN,
+        short_name="Arbetsförmedlingen",
+    ),
+    DemoOrganisation(
+        "nystart", "Föreningen Nystart Väst (exempel)", K.CIVILSAMHALLE, short_name="Nystart Väst"
+    ),
+    DemoOrganisation(
+        "vgr", "Västra Götalandsregionen, beroendevården", K.REGION, short_name="VGR beroendevård"
+    ),
+    DemoOrganisation("polis-vast", "Polisen, region Väst", K.POLIS, short_name="Polisen Väst"),
+)
+
+# Short, memorable prefixes for the demo usernames ("soc.nordost", "fi.frivard-gbg").
+ROLE_PREFIX: dict[str, str] = {
+    Role.SOCIALSEKRETERARE: "soc",
+    Role.ENHETSCHEF: "chef",
+    Role.SAMORDNARE: "samordnare",
+    Role.REGISTRATOR: "reg",
+    Role.SYSTEMFORVALTARE: "sysf",
+    Role.FRIVARDSINSPEKTOR: "fi",
+    Role.KRIMINALVARDSINSPEKTOR: "kvi",
+    Role.KLIENTHANDLAGGARE: "kh",
+    Role.EXTERN_DELTAGARE: "extern",
+}
+
+FIRST_NAMES = (
+    "Anna",
+    "Erik",
+    "Sara",
+    "Johan",
+    "Maria",
+    "Ahmed",
+    "Elin",
+    "Mikael",
+    "Fatima",
+    "Lars",
+    "Karin",
+    "Omar",
+    "Linnea",
+    "Peter",
+    "Sofia",
+    "Jonas",
+    "Amina",
+    "Henrik",
+    "Emma",
+    "Daniel",
+)
+LAST_NAMES = (
+    "Berglund",
+    "Lindqvist",
+    "Haddad",
+    "Nyström",
+    "Ekström",
+    "Yilmaz",
+    "Sjöberg",
+    "Holm",
+    "Karlsson",
+    "Mahmoud",
+    "Wallin",
+    "Lund",
+    "Engström",
+    "Axelsson",
+    "Falk",
+    "Öberg",
+)

@@ -1,0 +1,3 @@
+from cases.models.organisations import Membership, Organisation
+
+__all__ = ["Membership", "Organisation"]

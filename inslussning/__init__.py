@@ -1,0 +1,1 @@
+"""Inslussning: the re-entry programme (DOMAIN.md §3.3). Built by its own issue."""
