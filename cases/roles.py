@@ -57,3 +57,5 @@ CASEWORKER_ROLES = frozenset(
     {Role.SOCIALSEKRETERARE, Role.FRIVARDSINSPEKTOR, Role.KLIENTHANDLAGGARE, Role.SAMORDNARE}
 )
 ADMIN_ROLES = frozenset({Role.REGISTRATOR, Role.SYSTEMFORVALTARE})
+# Roles that work with cases at all; systemförvaltare administer users and see no cases.
+CASE_ACCESS_ROLES = CASEWORKER_ROLES | CHEF_ROLES | {Role.REGISTRATOR, Role.EXTERN_DELTAGARE}

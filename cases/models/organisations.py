@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.roles import ROLES_BY_KIND, OrganisationKind, Role
 
 
+@pghistory.track()
 class Organisation(models.Model):
     """A party to the joint work: a socialnämnd, a frivårdskontor, an anstalt, ...
 
@@ -38,6 +40,7 @@ class Organisation(models.Model):
         return self.name
 
 
+@pghistory.track()
 class Membership(models.Model):
     """A user's role in an organisation. A user may hold several (e.g. frivårdsinspektör and
     inslussningssamordnare, or work for two socialnämnder)."""

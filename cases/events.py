@@ -1,0 +1,132 @@
+"""One function per kind of audit event (Saleor's events.py style). The timeline shows the
+messages as written here, so they are short Swedish sentences with no personal data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cases.models import AuditEvent, Case, Organisation
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _record(
+    *,
+    case: Case | None,
+    actor: User | None,
+    organisation: Organisation | None,
+    kind: str,
+    message: str,
+    shared: bool = True,
+    **data: Any,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind=kind,
+        message=message,
+        shared=shared,
+        data=data,
+    )
+
+
+def case_created(*, case: Case, actor: User, organisation: Organisation) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="case_created",
+        message=f"Ärendet skapades av {organisation.short_name or organisation.name}.",
+        state=case.state,
+    )
+
+
+def participation_added(
+    *, case: Case, actor: User, organisation: Organisation, added: Organisation
+) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="participation_added",
+        message=f"{added.short_name or added.name} deltar i ärendet.",
+        added_organisation=added.pk,
+    )
+
+
+def handlaggare_assigned(
+    *, case: Case, actor: User, organisation: Organisation, handlaggare: User | None
+) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="handlaggare_assigned",
+        message="Ansvarig handläggare ändrades.",
+        handlaggare=handlaggare.pk if handlaggare else None,
+    )
+
+
+def consent_recorded(
+    *, case: Case, actor: User, organisation: Organisation, consent_id: int, parties: list[int]
+) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="consent_recorded",
+        message="Samtycke dokumenterades.",
+        consent=consent_id,
+        parties=parties,
+    )
+
+
+def consent_withdrawn(
+    *, case: Case, actor: User, organisation: Organisation, consent_id: int
+) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="consent_withdrawn",
+        message="Samtycket återkallades. Parternas åtkomst till delad information upphörde.",
+        consent=consent_id,
+    )
+
+
+def note_added(
+    *,
+    case: Case,
+    actor: User,
+    organisation: Organisation,
+    note_id: int,
+    shared: bool,
+    corrects: int | None,
+) -> AuditEvent:
+    message = "Anteckning rättades." if corrects else "Anteckning skrevs."
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="note_added",
+        message=message,
+        shared=shared,
+        note=note_id,
+        corrects=corrects,
+    )
+
+
+def attachment_added(
+    *, case: Case, actor: User, organisation: Organisation, attachment_id: int, shared: bool
+) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="attachment_added",
+        message="Bilaga lades till.",
+        shared=shared,
+        attachment=attachment_id,
+    )

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin
+from guardian.models import UserObjectPermissionBase
+
+from cases.models.clients import Client, ClientUserObjectPermission
+from cases.models.consent import ConsentParty
+from cases.models.organisations import Membership, Organisation
+from cases.roles import CASE_ACCESS_ROLES, Role
+from cases.states import CaseType, State
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User) -> CaseQuerySet:
+        """The one access rule (DOMAIN.md §2), as one SQL query.
+
+        A case is visible to a user whose organisation takes part in it. What they see depends on
+        the annotations this adds:
+
+        * ``shared_access``: the organisation owns the case, or a consent that has not been
+          withdrawn covers it. Without it the user sees only the request itself (type, dates,
+          requesting organisation): no name, no personnummer, no journal.
+        * ``identity_visible``: the client has no protected identity, or the user holds an
+          explicit grant for this client. Applies even with ``shared_access``.
+
+        An extern_deltagare (e.g. Arbetsförmedlingen) sees a case only while consent covers
+        their organisation: they have no "request" view.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user, role__in=CASE_ACCESS_ROLES)
+        staff_orgs = memberships.exclude(role=Role.EXTERN_DELTAGARE).values("organisation_id")
+        all_orgs = memberships.values("organisation_id")
+        participates = Participation.objects.filter(
+            case=OuterRef("pk"), organisation_id__in=staff_orgs
+        )
+        consent_covers = ConsentParty.objects.filter(
+            consent__case=OuterRef("pk"),
+            consent__withdrawn_at__isnull=True,
+            organisation_id__in=all_orgs,
+            organisation__participations__case=OuterRef("pk"),
+        )
+        identity_granted = ClientUserObjectPermission.objects.filter(
+            content_object=OuterRef("client_id"),
+            user=user,
+            permission__codename="view_protected_identity",
+        )
+        return self.annotate(
+            shared_access=Q(owner_organisation_id__in=staff_orgs) | Exists(consent_covers),
+            identity_visible=Q(client__protected_identity=False) | Exists(identity_granted),
+        ).filter(Exists(participates) | Exists(consent_covers))
+
+
+@pghistory.track()
+class Case(FSMModelMixin, models.Model):
+    """Ärende. The shared core of every case type; the workflows add their own data and
+    transitions on top (DOMAIN.md §3)."""
+
+    case_type = models.CharField(_("ärendetyp"), max_length=20, choices=CaseType.choices)
+    reference = models.CharField(_("ärendenummer"), max_length=20, unique=True)
+    client = models.ForeignKey(
+        Client, verbose_name=_("klient"), on_delete=models.PROTECT, related_name="cases"
+    )
+    # Changed only through the workflow transitions, never by assignment.
+    state = FSMField(_("status"), max_length=40, choices=State.choices, protected=True)
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("initierande organisation"),
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+    )
+    court = models.CharField(_("domstol"), max_length=100, blank=True)
+    malnummer = models.CharField(_("målnummer"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("senast ändrat"), auto_now=True)
+    closed_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        indexes = [
+            models.Index(fields=["-updated_at", "id"], name="case_updated_idx"),
+            models.Index(fields=["case_type", "state"], name="case_type_state_idx"),
+            models.Index(fields=["malnummer"], name="case_malnummer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+@pghistory.track()
+class Participation(models.Model):
+    """An organisation's part in a case, with its responsible handläggare."""
+
+    class PartRole(models.TextChoices):
+        KOMMUN = "kommun", _("Socialtjänst")
+        FRIVARD = "frivard", _("Frivård")
+        ANSTALT = "anstalt", _("Anstalt")
+        VARDGIVARE = "vardgivare", _("Vårdgivare")
+        HEMKOMMUN = "hemkommun", _("Hemkommun")
+        MOTTAGANDE_KOMMUN = "mottagande_kommun", _("Mottagande kommun")
+        EXTERN = "extern", _("Extern deltagare")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="participations"
+    )
+    part_role = models.CharField(_("roll i ärendet"), max_length=20, choices=PartRole.choices)
+    handlaggare = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarig handläggare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deltagande organisation")
+        verbose_name_plural = _("deltagande organisationer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation"], name="participation_unique_org_per_case"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "case"], name="participation_org_case_idx"),
+            models.Index(fields=["handlaggare", "case"], name="participation_handl_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} i {self.case}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number used per prefix and year, locked when a case is created so that two
+    simultaneous requests never get the same reference."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Explicit per-user grants on a case (e.g. avhopparuppdrag: only assigned users)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

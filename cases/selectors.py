@@ -1,0 +1,221 @@
+"""Reads that views, exports and tasks share. Every case read starts from
+``Case.objects.visible_to(user)``; nothing here filters by organisation on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import (
+    Attachment,
+    AuditEvent,
+    Case,
+    Consent,
+    Deadline,
+    Membership,
+    Note,
+    Participation,
+)
+from cases.personnummer import parse_identity_number
+from cases.roles import CASE_ACCESS_ROLES
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# A page of the case list; pagination fetches one extra row to know whether there is a next
+# page instead of counting the whole table.
+PAGE_SIZE = 50
+MAX_PAGE = 200
+
+
+def _user_organisation_ids(user: User) -> QuerySet[Membership, Any]:
+    return Membership.objects.filter(user=user, role__in=CASE_ACCESS_ROLES).values(
+        "organisation_id"
+    )
+
+
+def case_detail_qs(user: User) -> QuerySet[Case]:
+    return (
+        Case.objects.visible_to(user)
+        .select_related("client", "owner_organisation")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organisation", "handlaggare"),
+            )
+        )
+    )
+
+
+def case_for_user(user: User, pk: int, *, for_update: bool = False) -> Case:
+    """The case, annotated for ``user``; 404 when it is outside their scope (never 403: the
+    existence of a case is itself confidential)."""
+    queryset = case_detail_qs(user)
+    if for_update:
+        queryset = Case.objects.visible_to(user).select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    mine: bool = False
+    case_type: str = ""
+    state: str = ""
+    organisation: int | None = None
+    handlaggare: int | None = None
+    overdue: bool = False
+    query: str = ""
+    sort: str = "-updated_at"
+
+
+SORTS = {
+    "-updated_at": ("-updated_at", "-id"),
+    "updated_at": ("updated_at", "id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+
+
+def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
+    """The case list in one query (plus one to prefetch the participants of the page)."""
+    queryset = (
+        Case.objects.visible_to(user)
+        .select_related("client", "owner_organisation")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organisation", "handlaggare"),
+            )
+        )
+    )
+    if filters.mine:
+        queryset = queryset.filter(
+            Exists(Participation.objects.filter(case=OuterRef("pk"), handlaggare=user))
+        )
+    if filters.case_type:
+        queryset = queryset.filter(case_type=filters.case_type)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.organisation:
+        queryset = queryset.filter(
+            Exists(
+                Participation.objects.filter(
+                    case=OuterRef("pk"), organisation_id=filters.organisation
+                )
+            )
+        )
+    if filters.handlaggare:
+        queryset = queryset.filter(
+            Exists(
+                Participation.objects.filter(
+                    case=OuterRef("pk"), handlaggare_id=filters.handlaggare
+                )
+            )
+        )
+    if filters.overdue:
+        queryset = queryset.filter(
+            Exists(
+                Deadline.objects.filter(
+                    case=OuterRef("pk"),
+                    status=Deadline.Status.OPEN,
+                    due_date__lt=timezone.localdate(),
+                )
+            )
+        )
+    if filters.query:
+        queryset = queryset.filter(_search_condition(filters.query))
+    return queryset.order_by(*SORTS.get(filters.sort, SORTS["-updated_at"]))
+
+
+def _search_condition(query: str) -> Q:
+    """Reference and målnummer match any visible case. Name and personnummer match only where
+    the user may see the identity: otherwise a search would reveal that a protected person, or
+    a person the user has no consent for, has a case."""
+    query = query.strip()
+    condition = Q(reference__iexact=query) | Q(malnummer__iexact=query)
+    identity_condition = Q(shared_access=True, identity_visible=True)
+    try:
+        identity = parse_identity_number(query)
+    except Exception:  # noqa: BLE001 - not a personnummer: search by name instead
+        identity = None
+    if identity is not None:
+        return condition | (identity_condition & Q(client__id_number=identity.value))
+    terms = query.split()
+    if terms and len(query) >= 2:
+        name_match = Q()
+        for term in terms:
+            name_match &= Q(client__first_name__icontains=term) | Q(
+                client__last_name__icontains=term
+            )
+        condition |= identity_condition & name_match
+    return condition
+
+
+def paginate(queryset: QuerySet[Case], page: int) -> tuple[list[Case], bool]:
+    """One page without COUNT(*): fetch one row more than shown to know if there is a next."""
+    page = max(1, min(page, MAX_PAGE))
+    start = (page - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _own_or_shared_with(user: User) -> Q:
+    """Journal entries and attachments belong to the organisation that wrote them; another
+    party reads one only when it is marked shared *and* a consent in force covers both the
+    reader's and the author's organisation (DOMAIN.md §2)."""
+    orgs = _user_organisation_ids(user)
+    consent_covers_both = Consent.objects.filter(
+        case=OuterRef("case_id"),
+        withdrawn_at__isnull=True,
+        party_links__organisation_id__in=orgs,
+    ).filter(party_links__organisation_id=OuterRef("organisation_id"))
+    return Q(organisation_id__in=orgs) | Q(Q(visibility="delad"), Exists(consent_covers_both))
+
+
+def notes_for(user: User, case: Case) -> QuerySet[Note]:
+    return (
+        Note.objects.filter(case=case)
+        .filter(_own_or_shared_with(user))
+        .select_related("author", "organisation", "corrects")
+    )
+
+
+def attachments_for(user: User, case: Case) -> QuerySet[Attachment]:
+    return (
+        Attachment.objects.filter(case=case)
+        .filter(_own_or_shared_with(user))
+        .select_related("uploaded_by", "organisation")
+    )
+
+
+def timeline_for(user: User, case: Case, *, kind: str = "") -> QuerySet[AuditEvent]:
+    orgs = _user_organisation_ids(user)
+    events = AuditEvent.objects.filter(case=case).select_related("actor", "organisation")
+    if kind:
+        events = events.filter(kind=kind)
+    if getattr(case, "shared_access", False):
+        return events.filter(Q(shared=True) | Q(organisation_id__in=orgs))
+    # The request view: only what the user's own organisation did.
+    return events.filter(organisation_id__in=orgs)
+
+
+def consents_for(case: Case) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(case=case)
+        .select_related("recorded_by", "recorded_by_organisation", "document", "journal_note")
+        .prefetch_related("parties")
+        .order_by("-recorded_at")
+    )
+
+
+def deadlines_for(case: Case) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(case=case).select_related(
+        "responsible_organisation", "responsible_user"
+    )
