@@ -138,3 +138,123 @@ LAST_NAMES = (
     "Falk",
     "Öberg",
 )
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """One invented case. ``actor`` opens it for their organisation, inviting ``counterpart``."""
+
+    actor: str
+    counterpart: str
+    case_type: str
+    birth: str  # YYYYMMDD of the invented client
+    serial: str  # three digits; the check digit is computed
+    first_name: str
+    last_name: str
+    consent: str = ""  # "", "muntligt", "skriftligt" or "aterkallat"
+    protected: bool = False
+    state: str = ""  # a later state to show (until the workflow issues add transitions)
+    court: str = ""
+    malnummer: str = ""
+    yttrande_in_days: int | None = None  # an open yttrande deadline relative to today
+
+
+CASES: tuple[DemoCase, ...] = (
+    DemoCase(
+        "fi.frivard-gbg",
+        "nordost",
+        "kontraktsvard",
+        "19880412",
+        "981",
+        "Kalle",
+        "Exempelsson",
+        consent="muntligt",
+        court="Göteborgs tingsrätt",
+        malnummer="B 4711-26",
+        yttrande_in_days=5,
+    ),
+    DemoCase(
+        "fi.frivard-gbg",
+        "centrum",
+        "kontraktsvard",
+        "19950703",
+        "982",
+        "Lisa",
+        "Testberg",
+        court="Göteborgs tingsrätt",
+        malnummer="B 5120-26",
+        yttrande_in_days=-2,
+    ),
+    DemoCase(
+        "kh.radanefors",
+        "hisingen",
+        "vardvistelse",
+        "19790220",
+        "983",
+        "Ali",
+        "Provsson",
+        consent="skriftligt",
+        state="utredning",
+    ),
+    DemoCase(
+        "kh.salberga",
+        "molndal",
+        "vardvistelse",
+        "19840918",
+        "984",
+        "Maja",
+        "Demosdotter",
+        consent="aterkallat",
+    ),
+    DemoCase(
+        "samordnare.frivard-gbg",
+        "partille",
+        "inslussning",
+        "19910105",
+        "985",
+        "Sven",
+        "Påhittad",
+        consent="muntligt",
+        protected=True,
+        state="planering",
+    ),
+    DemoCase(
+        "fi.frivard-molndal",
+        "kungsbacka",
+        "kontraktsvard",
+        "19990630",
+        "986",
+        "Nora",
+        "Fiktiv",
+        consent="muntligt",
+        protected=True,
+        state="utredning",
+        court="Göteborgs tingsrätt",
+        malnummer="B 6002-26",
+        yttrande_in_days=10,
+    ),
+    DemoCase(
+        "soc.nordost",
+        "frivard-gbg",
+        "kontraktsvard",
+        "19860314",
+        "987",
+        "Jonas",
+        "Låtsasson",
+        consent="muntligt",
+        state="beslutat",
+        court="Göteborgs tingsrätt",
+        malnummer="B 3990-26",
+        yttrande_in_days=1,
+    ),
+    DemoCase(
+        "fi.frivard-gbg",
+        "sydvast",
+        "vardvistelse",
+        "19770811",
+        "988",
+        "Hanna",
+        "Exempel",
+        state="ansokan",
+    ),
+)

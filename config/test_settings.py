@@ -18,3 +18,9 @@ AXES_FAILURE_LIMIT = 5
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Parallel test runs on one server (several developers, or CI beside a dev run) each take a
+# test database of their own.
+if os.environ.get("BRYGGA_TEST_DB_SUFFIX"):
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_brygga_{os.environ['BRYGGA_TEST_DB_SUFFIX']}"
+    }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tillganglighet/", portal.accessibility_statement, name="accessibility_statement"),
     path("tillganglighet/rapportera/", portal.accessibility_report, name="accessibility_report"),
     path("konto/", include("accounts.urls")),
+    path("arenden/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
 

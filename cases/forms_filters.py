@@ -1,0 +1,210 @@
+"""The filter and search form of the case lists ("Mina ärenden", "Organisationens ärenden").
+
+The form turns what the user chose into ``selectors.CaseFilters``; which cases match is decided
+by ``selectors.case_list_for_user`` alone. The choice lists are read once per request and the
+submitted values are validated against those lists in memory (a ``ModelChoiceField`` would run
+one more query per field to validate)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Organisation
+from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES
+from cases.selectors import MAX_PAGE, SORTS, CaseFilters
+from cases.states import STATES_BY_TYPE, CaseType, State
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+SORT_LABELS: dict[str, Any] = {
+    "-updated_at": _("Senast ändrat först"),
+    "updated_at": _("Äldst ändrat först"),
+    "reference": _("Ärendenummer, stigande"),
+    "-reference": _("Ärendenummer, fallande"),
+}
+DEFAULT_SORT = "-updated_at"
+
+# Anything shaped like a personnummer or samordningsnummer (10 or 12 digits, optional - or +),
+# valid check digit or not: typing one is a read of personal data either way, so it is logged.
+_IDENTITY_SHAPE = re.compile(r"(?:[0-9]{2})?[0-9]{6}[ ]*[-+]?[ ]*[0-9]{4}", re.ASCII)
+
+
+def _state_choices() -> list[tuple[str, Any]]:
+    """States grouped by case type, each value once: a state used by several types (samtycke,
+    utredning, avslutad, ...) sits in a shared group, so choosing it never depends on which
+    group it was picked from."""
+    types_of: dict[str, list[str]] = {}
+    for case_type, states in STATES_BY_TYPE.items():
+        for state in states:
+            types_of.setdefault(state, []).append(case_type)
+    labels = dict(State.choices)
+    groups: list[tuple[str, Any]] = [("", _("Alla statusar"))]
+    for case_type, type_label in CaseType.choices:
+        own = [(s, labels[s]) for s in STATES_BY_TYPE[case_type] if types_of[s] == [case_type]]
+        groups.append((str(type_label), own))
+    shared = [(s, labels[s]) for s in types_of if len(types_of[s]) > 1]
+    groups.append((str(_("Flera ärendetyper")), shared))
+    return groups
+
+
+def _choice_error(text: Any) -> dict[str, Any]:
+    # Django's own message repeats the submitted value; ours says what to do instead.
+    return {"invalid_choice": text}
+
+
+def caseworker_choices(user: User) -> list[tuple[int, str]]:
+    """Handläggare in the user's own organisations (one query)."""
+    own_orgs = [m.organisation_id for m in user.memberships.all() if m.role in CASE_ACCESS_ROLES]
+    users = (
+        get_user_model()
+        .objects.filter(memberships__organisation_id__in=own_orgs, memberships__role__in=CASEWORKER_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "id")
+    )
+    return [(u.pk, u.get_full_name() or u.get_username()) for u in users]
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """Every active organisation (one query): a case's parties may be outside the user's own."""
+    return list(
+        Organisation.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+    )
+
+
+class CaseFilterForm(forms.Form):
+    typ = forms.ChoiceField(
+        label=_("Ärendetyp"),
+        required=False,
+        choices=[("", _("Alla ärendetyper")), *CaseType.choices],
+        error_messages=_choice_error(_("Välj en ärendetyp i listan.")),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=_state_choices,
+        error_messages=_choice_error(_("Välj en status i listan.")),
+    )
+    organisation = forms.TypedChoiceField(
+        label=_("Organisation"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages=_choice_error(_("Välj en organisation i listan.")),
+    )
+    handlaggare = forms.TypedChoiceField(
+        label=_("Handläggare"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages=_choice_error(_("Välj en handläggare i listan.")),
+    )
+    forsenade = forms.BooleanField(label=_("Endast försenade"), required=False)
+    sok = forms.CharField(
+        label=_("Sök"),
+        required=False,
+        max_length=100,
+        help_text=_("Ärendenummer, målnummer, namn eller personnummer (ÅÅMMDD-NNNN)."),
+        error_messages={"max_length": _("Sökningen får vara högst 100 tecken lång.")},
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    sortering = forms.ChoiceField(
+        label=_("Sortering"),
+        required=False,
+        choices=[(key, SORT_LABELS.get(key, key)) for key in SORTS],
+        error_messages=_choice_error(_("Välj en sortering i listan.")),
+    )
+
+    # Not a field: the page comes only from the pagination buttons, and a new filter choice
+    # starts again at page 1.
+    PAGE_KEY = "sida"
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        organisations: Iterable[tuple[int, str]],
+        caseworkers: Iterable[tuple[int, str]],
+    ) -> None:
+        super().__init__(data, initial={"sortering": DEFAULT_SORT})
+        org_field = self.fields["organisation"]
+        assert isinstance(org_field, forms.TypedChoiceField)
+        org_field.choices = [("", _("Alla organisationer")), *organisations]
+        caseworker_field = self.fields["handlaggare"]
+        assert isinstance(caseworker_field, forms.TypedChoiceField)
+        caseworker_field.choices = [("", _("Alla handläggare")), *caseworkers]
+
+    def clean_sok(self) -> str:
+        return " ".join(self.cleaned_data["sok"].split())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        case_type, state = cleaned.get("typ"), cleaned.get("status")
+        if case_type and state and state not in STATES_BY_TYPE[case_type]:
+            self.add_error(
+                "status",
+                _("Ärendetypen %(type)s har inte statusen %(state)s. Välj en annan status.")
+                % {"type": CaseType(case_type).label, "state": State(state).label},
+            )
+        raw_page = (self.data.get(self.PAGE_KEY) or "1").strip()
+        if raw_page.isascii() and raw_page.isdigit() and 1 <= int(raw_page) <= MAX_PAGE:
+            cleaned["page"] = int(raw_page)
+        else:
+            raise forms.ValidationError(
+                _("Sidnumret måste vara ett heltal mellan 1 och %(max)d.") % {"max": MAX_PAGE},
+                code="page",
+            )
+        return cleaned
+
+    @property
+    def page(self) -> int:
+        return int(self.cleaned_data.get("page", 1)) if self.is_bound else 1
+
+    def to_filters(self, *, mine: bool) -> CaseFilters:
+        if not self.is_bound:
+            return CaseFilters(mine=mine)
+        data = self.cleaned_data
+        return CaseFilters(
+            mine=mine,
+            case_type=data["typ"],
+            state=data["status"],
+            organisation=data["organisation"],
+            handlaggare=data["handlaggare"],
+            overdue=data["forsenade"],
+            query=data["sok"],
+            sort=data["sortering"] or DEFAULT_SORT,
+        )
+
+    @property
+    def searches_identity_number(self) -> bool:
+        return bool(_IDENTITY_SHAPE.fullmatch(self.cleaned_data.get("sok", "")))
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether anything narrows the list (sorting and paging do not)."""
+        if not self.is_bound or not self.is_valid():
+            return False
+        return any(
+            self.cleaned_data[name]
+            for name in ("typ", "status", "organisation", "handlaggare", "forsenade", "sok")
+        )
+
+    def hidden_values(self) -> list[tuple[str, str]]:
+        """The valid filter values, for the pagination buttons to post again (without ids,
+        which would repeat the visible form's)."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        pairs: list[tuple[str, str]] = []
+        for name in ("typ", "status", "organisation", "handlaggare", "sok", "sortering"):
+            value = self.cleaned_data[name]
+            if value not in (None, ""):
+                pairs.append((name, str(value)))
+        if self.cleaned_data["forsenade"]:
+            pairs.append(("forsenade", "on"))
+        return pairs

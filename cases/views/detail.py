@@ -1,0 +1,274 @@
+"""The case page and its actions. Views are thin: load through the access rule (404 outside
+scope), call a service, render. Every read of a case is access-logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.typing import AuthenticatedRequest
+from cases import access_log, selectors
+from cases.forms import (
+    AssignHandlaggareForm,
+    AttachmentForm,
+    CaseCreateForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    NoteForm,
+    TimelineFilterForm,
+)
+from cases.models import AccessLog, Case, Consent
+from cases.permissions import acting_membership, case_actions
+from cases.presenters import client_identity
+from cases.services import cases as case_services
+from cases.services import consent as consent_services
+from cases.services import journal as journal_services
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form so the error summary shows it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _render_case(
+    request: AuthenticatedRequest, case: Case, status: int = 200, **forms: Any
+) -> HttpResponse:
+    user = request.user
+    actions = case_actions(user, case)
+    membership = acting_membership(user, case)
+    corrects = request.GET.get("rattar")
+    context = {
+        "case": case,
+        "actions": actions,
+        "membership": membership,
+        "client": client_identity(case),
+        "participations": case.participations.all(),
+        "consents": selectors.consents_for(case),
+        "deadlines": selectors.deadlines_for(case),
+        "timeline": selectors.timeline_for(user, case),
+        "timeline_form": TimelineFilterForm(),
+        "notes": selectors.notes_for(user, case),
+        "attachments": selectors.attachments_for(user, case),
+        "consent_form": forms.get("consent_form") or ConsentForm(case=case),
+        "withdraw_form": forms.get("withdraw_form") or ConsentWithdrawForm(),
+        "note_form": forms.get("note_form")
+        or NoteForm(initial={"corrects": corrects} if corrects else None),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "assign_form": forms.get("assign_form")
+        or AssignHandlaggareForm(organisation=membership.organisation if membership else None),
+        "correcting": corrects,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    membership = acting_membership(request.user, case)
+    identity = client_identity(case)
+    access_log.record(
+        request=request,
+        action=AccessLog.Action.VIEW_CASE,
+        organisation=membership.organisation if membership else None,
+        case=case,
+        client=case.client if identity.visible else None,
+    )
+    return _render_case(request, case)
+
+
+@login_required
+def case_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The timeline alone, filtered by kind (htmx swaps it into the case page)."""
+    case = selectors.case_for_user(request.user, pk)
+    form = TimelineFilterForm(request.GET)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    context = {
+        "case": case,
+        "timeline": selectors.timeline_for(request.user, case, kind=kind),
+        "timeline_form": form,
+    }
+    template = "cases/_timeline.html" if request.htmx else "cases/timeline_page.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = CaseCreateForm(request.POST or None, user=request.user)
+    if not form.fields["organisation"].queryset.exists():  # type: ignore[attr-defined]
+        raise Http404  # only caseworkers and chefs open cases
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_services.case_create(
+                actor=request.user,
+                organisation=data["organisation"],
+                case_type=data["case_type"],
+                identity=data["identity"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                protected_identity=data["protected_identity"],
+                counterpart=data["counterpart"],
+                court=data["court"],
+                malnummer=data["malnummer"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Ärendet %(ref)s är skapat.") % {"ref": case.reference})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    form = ConsentForm(request.POST, request.FILES, case=case)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_services.consent_record(
+                case_id=case.pk,
+                actor=request.user,
+                parties=list(data["parties"]),
+                scope=data["scope"],
+                given_on=data["given_on"],
+                form=data["form"],
+                document=data.get("document"),
+                oral_note=data.get("oral_note", ""),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Samtycket är dokumenterat."))
+            return redirect("cases:detail", pk=case.pk)
+    return _render_case(request, case, status=400, consent_form=form)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    if not Consent.objects.filter(pk=consent_pk, case=case).exists():
+        raise Http404
+    form = ConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_services.consent_withdraw(
+                consent_id=consent_pk,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Samtycket är återkallat."))
+            return redirect("cases:detail", pk=case.pk)
+    return _render_case(request, case, status=400, withdraw_form=form)
+
+
+@login_required
+@require_POST
+def note_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    form = NoteForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            journal_services.note_add(
+                case_id=case.pk,
+                actor=request.user,
+                body=data["body"],
+                visibility=data["visibility"],
+                corrects_id=data.get("corrects"),
+                attachment=data.get("attachment"),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Anteckningen är sparad."))
+            return redirect("cases:detail", pk=case.pk)
+    return _render_case(request, case, status=400, note_form=form)
+
+
+@login_required
+@require_POST
+def attachment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            journal_services.attachment_add(
+                case_id=case.pk,
+                actor=request.user,
+                uploaded=form.cleaned_data["file"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Filen är uppladdad."))
+            return redirect("cases:detail", pk=case.pk)
+    return _render_case(request, case, status=400, attachment_form=form)
+
+
+@login_required
+def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
+    case = selectors.case_for_user(request.user, pk)
+    attachment = selectors.attachments_for(request.user, case).filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    membership = acting_membership(request.user, case)
+    access_log.record(
+        request=request,
+        action=AccessLog.Action.DOWNLOAD,
+        organisation=membership.organisation if membership else None,
+        case=case,
+        attachment=attachment,
+    )
+    # Never the original name in the header: it often contains the client's name.
+    extension = attachment.original_name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{case.reference}-bilaga-{attachment.pk}.{extension}",
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def assign_handlaggare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_for_user(request.user, pk)
+    membership = acting_membership(request.user, case)
+    form = AssignHandlaggareForm(
+        request.POST, organisation=membership.organisation if membership else None
+    )
+    if form.is_valid():
+        try:
+            case_services.participation_assign_handlaggare(
+                case_id=case.pk,
+                actor=request.user,
+                handlaggare=form.cleaned_data["handlaggare"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Ansvarig handläggare är ändrad."))
+            return redirect("cases:detail", pk=case.pk)
+    return _render_case(request, case, status=400, assign_form=form)

@@ -1,0 +1,150 @@
+"""The case lists: "Mina ärenden" and "Organisationens ärenden".
+
+Which cases appear is ``selectors.case_list_for_user`` (the one access rule); how a client is
+shown is ``presenters.client_identity``. These views only parse the form, log a search by
+personnummer, and render.
+
+Why the filter form is POSTed and not sent as GET: the search box takes names and personnummer,
+and DOMAIN.md §7 says personal data never goes into URLs (they end up in the browser history,
+proxy and server logs, and in the Referer header). So the whole form, search included, is sent
+with POST (CSRF-protected) and the view renders the result directly, without a redirect; the
+pagination buttons are small POST forms that carry the filter values in hidden fields. A GET
+shows the unfiltered first page. The price is that a filtered list cannot be bookmarked and a
+reload asks to resend the form; for a list that may hold personnummer that is the right trade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import reswap, retarget
+
+from accounts.typing import AuthenticatedRequest
+from cases import access_log, selectors
+from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation_choices
+from cases.models import AccessLog, Case, Membership, Organisation
+from cases.presenters import ClientIdentity, client_identity
+from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES
+from cases.states import CLOSED_STATES, State
+
+# Rendered by the filter form when it shows errors: the next htmx submit must then replace the
+# form too, or the old error messages would stay next to a valid result.
+ERRORS_SHOWN_KEY = "fel_visade"
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    client: ClientIdentity
+    organisations: list[str]
+    handlaggare: str
+    state_tag: str
+
+
+def _state_tag(state: str) -> str:
+    if state == State.AVBRUTEN:
+        return "tag--red"
+    if state in CLOSED_STATES:
+        return "tag--grey"
+    return ""
+
+
+def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
+    rows = []
+    for case in cases:
+        participations = list(case.participations.all())  # prefetched by the selector
+        if case.shared_access:  # type: ignore[attr-defined] # annotated by visible_to
+            organisations = [p.organisation.short_name or p.organisation.name for p in participations]
+        else:
+            # Before consent the counterpart sees only the request and who made it (DOMAIN §2).
+            owner = case.owner_organisation
+            organisations = [owner.short_name or owner.name]
+        handlaggare = [
+            p.handlaggare.get_full_name() or p.handlaggare.get_username()
+            for p in participations
+            if p.organisation_id in own_org_ids and p.handlaggare is not None
+        ]
+        rows.append(
+            CaseRow(
+                case=case,
+                client=client_identity(case),
+                organisations=organisations,
+                handlaggare=", ".join(handlaggare),
+                state_tag=_state_tag(case.state),
+            )
+        )
+    return rows
+
+
+def _acting_organisation(request: AuthenticatedRequest) -> Organisation | None:
+    """The organisation a search is logged under, so that its chef sees it in the monthly log
+    review: the user's organisation through a writer role first, as for the case page."""
+    memberships = [m for m in request.user.memberships.all() if m.role in CASE_ACCESS_ROLES]
+    memberships.sort(key=lambda m: (m.role not in CASEWORKER_ROLES | CHEF_ROLES, m.organisation_id))
+    return memberships[0].organisation if memberships else None
+
+
+def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> HttpResponse:
+    user = request.user
+    # The menu (accounts.context_processors), the handläggare choices and the "own organisation"
+    # column all read the user's memberships: one query for all three.
+    prefetch_related_objects(
+        [user], Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+    )
+    form = CaseFilterForm(
+        request.POST if request.method == "POST" else None,
+        organisations=organisation_choices(),
+        caseworkers=caseworker_choices(user),
+    )
+    rows: list[CaseRow] | None = None
+    has_next = False
+    if not form.is_bound or form.is_valid():
+        if form.is_bound and form.searches_identity_number:
+            # A search by personnummer is itself a read of personal data (DOMAIN.md §7).
+            access_log.record(
+                request=request,
+                action=AccessLog.Action.SEARCH,
+                organisation=_acting_organisation(request),
+            )
+        cases = selectors.case_list_for_user(user, form.to_filters(mine=mine))
+        page_cases, has_next = selectors.paginate(cases, form.page)
+        own_org_ids = {m.organisation_id for m in user.memberships.all()}
+        rows = _rows(page_cases, own_org_ids)
+    context = {
+        "title": title,
+        "mine": mine,
+        "form": form,
+        "rows": rows,
+        "page": form.page,
+        "previous_page": form.page - 1,
+        "next_page": form.page + 1 if has_next and form.page < selectors.MAX_PAGE else None,
+        "page_limit_reached": has_next and form.page >= selectors.MAX_PAGE,
+        "hidden_filters": form.hidden_values(),
+        "errors_shown_key": ERRORS_SHOWN_KEY,
+    }
+    if request.htmx:
+        if form.errors or ERRORS_SHOWN_KEY in request.POST:
+            response = render(request, "cases/case_list.html#case-list", context)
+            return reswap(retarget(response, "#case-list"), "innerHTML")
+        return render(request, "cases/case_list.html#results", context)
+    return render(request, "cases/case_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_cases(request: AuthenticatedRequest) -> HttpResponse:
+    """Cases where the user is the responsible handläggare."""
+    return _case_list(request, mine=True, title=_("Mina ärenden"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_cases(request: AuthenticatedRequest) -> HttpResponse:
+    """Every case the user may see (their organisations take part, or a consent covers them)."""
+    return _case_list(request, mine=False, title=_("Organisationens ärenden"))
