@@ -64,11 +64,14 @@ def caseworker_choices(user: User) -> list[tuple[int, str]]:
     own_orgs = [m.organisation_id for m in user.memberships.all() if m.role in CASE_ACCESS_ROLES]
     users = (
         get_user_model()
-        .objects.filter(memberships__organisation_id__in=own_orgs, memberships__role__in=CASEWORKER_ROLES)
+        .objects.filter(
+            memberships__organisation_id__in=own_orgs, memberships__role__in=CASEWORKER_ROLES
+        )
         .distinct()
         .order_by("first_name", "last_name", "id")
+        .values_list("pk", "first_name", "last_name", "username")
     )
-    return [(u.pk, u.get_full_name() or u.get_username()) for u in users]
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in users]
 
 
 def organisation_choices() -> list[tuple[int, str]]:

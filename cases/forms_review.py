@@ -88,5 +88,3 @@ class LogFlagForm(forms.Form):
             "max_length": _("Kommentaren kan ha högst 1000 tecken."),
         },
     )
-    # The filters of the page the chef came from, so they return to the same view of the log.
-    return_query = forms.CharField(required=False, max_length=2000)

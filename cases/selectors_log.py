@@ -82,9 +82,11 @@ def access_log_for_chef(
     case_reference: str = "",
     flagged_only: bool = False,
 ) -> QuerySet[AccessLog]:
-    """The log entries a chef reviews, newest first: entries made by members of the chef's
-    organisations, entries made on behalf of those organisations, and every entry about a case
-    those organisations take part in (whoever read it). Empty for a user who is no chef.
+    """The log entries a chef reviews, newest first: entries made on behalf of the chef's
+    organisations, every entry about a case those organisations take part in (whoever read
+    it), and entries tied to no organisation (e.g. a search by personnummer) made by their
+    members. A member's reads for *another* organisation they also work for belong to that
+    organisation's review, not this one. Empty for a user who is no chef.
 
     User, organisation, case and the flags (with who flagged) come with the rows, so a page
     costs two queries however many rows it shows."""
@@ -94,7 +96,9 @@ def access_log_for_chef(
     entries = AccessLog.objects.filter(
         # ``organisation`` too: an entry stays in the review after the person's membership is
         # removed (people leave, the log of what they did must not).
-        Q(user_id__in=members) | Q(organisation_id__in=organisations) | Q(case_id__in=cases)
+        Q(user_id__in=members, organisation__isnull=True)
+        | Q(organisation_id__in=organisations)
+        | Q(case_id__in=cases)
     )
     if user_id is not None:
         entries = entries.filter(user_id=user_id)

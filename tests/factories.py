@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from cases.models import Membership, Organisation
 from cases.roles import OrganisationKind, Role
 
-DEMO_TEST_PASSWORD = "test-lösenord-2026"  # noqa: S105
+DEMO_TEST_PASSWORD = "test-lösenord-2026"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEMO_TEST_PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def _save(obj, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
@@ -80,7 +80,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     owner_organisation = factory.SubFactory(OrganisationFactory)
 
     @factory.post_generation
-    def participants(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def participants(obj, create: bool, extracted: object, **kwargs: object) -> None:
         from cases.models import Participation
 
         if not create:

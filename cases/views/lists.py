@@ -60,7 +60,9 @@ def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
     for case in cases:
         participations = list(case.participations.all())  # prefetched by the selector
         if case.shared_access:  # type: ignore[attr-defined] # annotated by visible_to
-            organisations = [p.organisation.short_name or p.organisation.name for p in participations]
+            organisations = [
+                p.organisation.short_name or p.organisation.name for p in participations
+            ]
         else:
             # Before consent the counterpart sees only the request and who made it (DOMAIN §2).
             owner = case.owner_organisation
@@ -114,7 +116,9 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
             )
         cases = selectors.case_list_for_user(user, form.to_filters(mine=mine))
         page_cases, has_next = selectors.paginate(cases, form.page)
-        own_org_ids = {m.organisation_id for m in user.memberships.all()}
+        own_org_ids = {
+            m.organisation_id for m in user.memberships.all() if m.role in CASE_ACCESS_ROLES
+        }
         rows = _rows(page_cases, own_org_ids)
     context = {
         "title": title,
@@ -128,7 +132,8 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
         "hidden_filters": form.hidden_values(),
         "errors_shown_key": ERRORS_SHOWN_KEY,
     }
-    if request.htmx:
+    # Only the form and the paging buttons post with htmx; any other request gets the page.
+    if request.method == "POST" and request.htmx and not request.htmx.boosted:
         if form.errors or ERRORS_SHOWN_KEY in request.POST:
             response = render(request, "cases/case_list.html#case-list", context)
             return reswap(retarget(response, "#case-list"), "innerHTML")

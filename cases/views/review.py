@@ -16,12 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import User
 from accounts.typing import AuthenticatedRequest
 from cases import access_log
 from cases.forms_review import LogFilterForm, LogFlagForm
@@ -43,17 +45,29 @@ EXPORT_MAX_ROWS = 50_000
 # The query-string keys the review page understands; anything else is dropped on redirect.
 _FILTER_KEYS = (*LogFilterForm.base_fields, "page")
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
-def _chef_required(view: View) -> View:
-    @functools.wraps(view)
-    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not chef_organisations(request.user).exists():
-            raise Http404
-        return view(request, *args, **kwargs)
+def _only_for(may_see: Callable[[User], bool]) -> Callable[[View], View]:
+    """The page does not exist (404) for a user who may not see it, whatever the method."""
 
-    return wrapper
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not may_see(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _is_chef(user: User) -> bool:
+    return chef_organisations(user).exists()
+
+
+_chef_required = _only_for(_is_chef)
 
 
 def _page_number(request: AuthenticatedRequest) -> int:
@@ -101,7 +115,8 @@ def log_review(request: AuthenticatedRequest) -> HttpResponse:
         "first_number": (page - 1) * PAGE_SIZE + 1,
         "last_number": (page - 1) * PAGE_SIZE + len(entries),
         "return_query": request.GET.urlencode(),
-        "export_max_rows": EXPORT_MAX_ROWS,
+        # Swedish digit grouping (a no-break space): "50 000".
+        "export_max_rows": f"{EXPORT_MAX_ROWS:,}".replace(",", "\u00a0"),
     }
     return render(request, "cases/log_review.html", context)
 
@@ -158,7 +173,7 @@ def _csv_lines(entries: QuerySet[AccessLog]) -> Iterator[str]:
 @login_required
 @_chef_required
 @require_safe
-def log_review_export(request: AuthenticatedRequest) -> HttpResponse:
+def log_review_export(request: AuthenticatedRequest) -> HttpResponseBase:
     form = LogFilterForm(request.GET, reviewer=request.user)
     if not form.is_valid():
         # The review page shows the same filters with the error summary.
@@ -185,16 +200,15 @@ def log_entry_flag(request: AuthenticatedRequest, entry_pk: int) -> HttpResponse
     if not access_log_for_chef(request.user).filter(pk=entry_pk).exists():
         raise Http404
     form = LogFlagForm(request.POST)
+    # Back to the same filtered page and row the chef came from (only the review's own
+    # filter keys are kept, and the path is fixed: no open redirect).
     back = _review_url(request.POST.get("return_query", ""), anchor=f"post-{entry_pk}")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for message in form.errors.get("comment", []):
+            messages.error(request, str(message))
         return redirect(back)
     try:
-        access_log_flag(
-            entry_id=entry_pk, actor=request.user, comment=form.cleaned_data["comment"]
-        )
+        access_log_flag(entry_id=entry_pk, actor=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -204,9 +218,8 @@ def log_entry_flag(request: AuthenticatedRequest, entry_pk: int) -> HttpResponse
 
 
 @login_required
+@_only_for(may_see_members)
 @require_safe
 def members(request: AuthenticatedRequest) -> HttpResponse:
-    if not may_see_members(request.user):
-        raise Http404
     context = {"memberships": members_for(request.user), "today": timezone.localdate()}
     return render(request, "cases/members.html", context)

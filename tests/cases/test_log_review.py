@@ -7,22 +7,38 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
+from typing import Any, cast
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
 from cases.models import AccessLog, AccessLogFlag, Case, Membership, Organisation
 from cases.roles import OrganisationKind, Role
-from tests.factories import CaseFactory, MembershipFactory, OrganisationFactory
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+# factory_boy's calls are typed as returning the factory; these say what they build.
+def new_organisation(**kwargs: Any) -> Organisation:
+    return cast(Organisation, factories.OrganisationFactory(**kwargs))
+
+
+def new_membership(**kwargs: Any) -> Membership:
+    return cast(Membership, factories.MembershipFactory(**kwargs))
+
+
+def new_case(**kwargs: Any) -> Case:
+    return cast(Case, factories.CaseFactory(**kwargs))
+
 
 # Queries of one log review page, whatever the number of entries:
 #  1. the session user (auth middleware; the session itself comes from the Redis cache)
@@ -49,28 +65,28 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    organisation = OrganisationFactory(name="Socialnämnden Nordost")
-    other = OrganisationFactory(name="Socialnämnden Väster")
-    frivard = OrganisationFactory(name="Frivården Göteborg", kind=OrganisationKind.FRIVARD)
-    chef = MembershipFactory(
+    organisation = new_organisation(name="Socialnämnden Nordost")
+    other = new_organisation(name="Socialnämnden Väster")
+    frivard = new_organisation(name="Frivården Göteborg", kind=OrganisationKind.FRIVARD)
+    chef = new_membership(
         organisation=organisation,
         role=Role.ENHETSCHEF,
         user__first_name="Cecilia",
         user__last_name="Chefsson",
     )
-    worker = MembershipFactory(
+    worker = new_membership(
         organisation=organisation,
         user__username="sara.sekr",
         user__first_name="Sara",
         user__last_name="Sekreterare",
     )
-    outsider = MembershipFactory(
+    outsider = new_membership(
         organisation=other,
         user__username="olle.ute",
         user__first_name="Olle",
         user__last_name="Utomstående",
     )
-    frivard_inspektor = MembershipFactory(
+    frivard_inspektor = new_membership(
         organisation=frivard,
         role=Role.FRIVARDSINSPEKTOR,
         user__username="frida.insp",
@@ -83,8 +99,8 @@ def world() -> World:
         worker=worker,
         outsider=outsider,
         frivard_inspektor=frivard_inspektor,
-        own_case=CaseFactory(owner_organisation=organisation, participants__counterpart=frivard),
-        other_case=CaseFactory(owner_organisation=other),
+        own_case=new_case(owner_organisation=organisation, participants__counterpart=frivard),
+        other_case=new_case(owner_organisation=other),
     )
 
 
@@ -136,9 +152,9 @@ class _TableRows(HTMLParser):
             self._cell.append(data)
 
 
-def table_rows(response: HttpResponse) -> list[list[str]]:
+def table_rows(response: HttpResponseBase) -> list[list[str]]:
     parser = _TableRows()
-    parser.feed(response.content.decode())
+    parser.feed(cast(HttpResponse, response).content.decode())
     return parser.rows
 
 
@@ -147,10 +163,10 @@ def logged_in(client: Client, membership: Membership) -> Client:
     return client
 
 
-def review(client: Client, **params: object) -> HttpResponse:
+def review(client: Client, **params: Any) -> HttpResponse:
     response = client.get(reverse("cases:log_review"), params)
     assert response.status_code == 200
-    return response
+    return cast(HttpResponse, response)
 
 
 # --- What the chef sees ------------------------------------------------------------------------
@@ -181,9 +197,9 @@ def test_chef_sees_own_people_and_reads_of_own_cases_but_not_other_organisations
 
 
 def test_chef_of_a_kommun_reviews_its_units(client: Client, world: World) -> None:
-    kommun = OrganisationFactory(name="Göteborgs stad", kind=OrganisationKind.KOMMUN)
+    kommun = new_organisation(name="Göteborgs stad", kind=OrganisationKind.KOMMUN)
     Organisation.objects.filter(pk=world.organisation.pk).update(parent=kommun)
-    kommun_chef = MembershipFactory(organisation=kommun, role=Role.ENHETSCHEF)
+    kommun_chef = new_membership(organisation=kommun, role=Role.ENHETSCHEF)
     log(world.worker, world.own_case)
 
     rows = table_rows(review(logged_in(client, kommun_chef)))
@@ -200,11 +216,9 @@ def test_expired_chef_membership_gives_no_log_review(client: Client, world: Worl
 
 
 @pytest.mark.parametrize("role", [Role.SOCIALSEKRETERARE, Role.REGISTRATOR])
-def test_log_pages_do_not_exist_without_chef_role(
-    client: Client, world: World, role: str
-) -> None:
+def test_log_pages_do_not_exist_without_chef_role(client: Client, world: World, role: str) -> None:
     entry = log(world.worker, world.own_case)
-    membership = MembershipFactory(organisation=world.organisation, role=role)
+    membership = new_membership(organisation=world.organisation, role=role)
     logged_in(client, membership)
 
     assert client.get(reverse("cases:log_review")).status_code == 404
@@ -230,9 +244,16 @@ def test_filter_by_user(client: Client, world: World) -> None:
     log(world.frivard_inspektor, world.own_case, ip="10.0.0.2")
     logged_in(client, world.chef)
 
-    rows = table_rows(review(client, user=world.worker.user.pk))
+    response = review(client, user=world.worker.user.pk, date_from="2026-01-01")
 
+    rows = table_rows(response)
     assert [(row[1], row[5]) for row in rows] == [("Sara Sekreterare", "10.0.0.1")]
+    # The export link keeps the filters.
+    export_url = reverse("cases:log_review_export")
+    assert (
+        f'href="{export_url}?user={world.worker.user.pk}&amp;date_from=2026-01-01'
+        in response.content.decode()
+    )
 
 
 def test_filter_by_user_outside_scope_is_an_error(client: Client, world: World) -> None:
@@ -245,13 +266,13 @@ def test_filter_by_user_outside_scope_is_an_error(client: Client, world: World) 
 
 
 def test_filter_by_period_uses_swedish_calendar_days(client: Client, world: World) -> None:
-    def at(*args: int) -> datetime:
-        return datetime(*args, tzinfo=STOCKHOLM)  # type: ignore[misc]
+    def at(month: int, day: int, hour: int, minute: int) -> datetime:
+        return datetime(2026, month, day, hour, minute, tzinfo=STOCKHOLM)
 
-    log(world.worker, world.own_case, ip="10.0.0.1", at=at(2026, 2, 28, 23, 59))
-    log(world.worker, world.own_case, ip="10.0.0.2", at=at(2026, 3, 1, 0, 1))
-    log(world.worker, world.own_case, ip="10.0.0.3", at=at(2026, 3, 31, 23, 30))
-    log(world.worker, world.own_case, ip="10.0.0.4", at=at(2026, 4, 1, 0, 30))
+    log(world.worker, world.own_case, ip="10.0.0.1", at=at(2, 28, 23, 59))
+    log(world.worker, world.own_case, ip="10.0.0.2", at=at(3, 1, 0, 1))
+    log(world.worker, world.own_case, ip="10.0.0.3", at=at(3, 31, 23, 30))
+    log(world.worker, world.own_case, ip="10.0.0.4", at=at(4, 1, 0, 30))
     logged_in(client, world.chef)
 
     rows = table_rows(review(client, date_from="2026-03-01", date_to="2026-03-31"))
@@ -261,7 +282,7 @@ def test_filter_by_period_uses_swedish_calendar_days(client: Client, world: Worl
 
 
 def test_filter_by_case_reference_and_flagged_only(client: Client, world: World) -> None:
-    second_case = CaseFactory(owner_organisation=world.organisation)
+    second_case = new_case(owner_organisation=world.organisation)
     flagged = log(world.worker, world.own_case, ip="10.0.0.1")
     log(world.worker, world.own_case, ip="10.0.0.2")
     log(world.worker, second_case, ip="10.0.0.3")
@@ -455,21 +476,31 @@ def test_access_log_rows_cannot_be_changed_or_deleted(world: World) -> None:
 def test_members_lists_own_organisations_members_only(
     client: Client, world: World, role: str
 ) -> None:
-    viewer = MembershipFactory(organisation=world.organisation, role=role)
-    Membership.objects.filter(pk=world.worker.pk).update(valid_until="2026-12-31")
+    viewer = new_membership(organisation=world.organisation, role=role)
+    Membership.objects.filter(pk=world.worker.pk).update(valid_until="2099-12-31")
+    new_membership(
+        organisation=world.organisation, user__username="gunnar.gick", valid_until="2020-06-30"
+    )
 
     response = logged_in(client, viewer).get(reverse("cases:members"))
 
     assert response.status_code == 200
     rows = table_rows(response)
     usernames = {row[1] for row in rows}
-    assert usernames == {world.chef.user.username, "sara.sekr", viewer.user.username}
+    assert usernames == {
+        world.chef.user.username,
+        "sara.sekr",
+        "gunnar.gick",
+        viewer.user.username,
+    }
     sara = next(row for row in rows if row[1] == "sara.sekr")
     assert sara == [
         "Sara Sekreterare",
         "sara.sekr",
         "Socialnämnden Nordost",
         "Socialsekreterare",
-        "2026-12-31",
+        "2099-12-31",
     ]
+    gunnar = next(row for row in rows if row[1] == "gunnar.gick")
+    assert gunnar[4] == "2020-06-30 Upphört"
     assert "olle.ute" not in response.content.decode()
