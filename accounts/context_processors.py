@@ -36,7 +36,7 @@ def _items_for(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    roles = {m.role for m in user.memberships.all()}
+    roles = {m.role for m in user.memberships.all() if m.in_force}
     items: list[dict[str, object]] = []
     for item in NAVIGATION:
         if item.staff_only and not user.is_staff:

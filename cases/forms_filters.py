@@ -61,7 +61,11 @@ def _choice_error(text: Any) -> dict[str, Any]:
 
 def caseworker_choices(user: User) -> list[tuple[int, str]]:
     """Handläggare in the user's own organisations (one query)."""
-    own_orgs = [m.organisation_id for m in user.memberships.all() if m.role in CASE_ACCESS_ROLES]
+    own_orgs = [
+        m.organisation_id
+        for m in user.memberships.all()
+        if m.in_force and m.role in CASE_ACCESS_ROLES
+    ]
     users = (
         get_user_model()
         .objects.filter(

@@ -33,7 +33,8 @@ def acting_membership(user: User, case: Case) -> Membership | None:
         memberships = [
             m
             for m in user.memberships.all()
-            if m.organisation_id in {p.organisation_id for p in case.participations.all()}
+            if m.in_force
+            and m.organisation_id in {p.organisation_id for p in case.participations.all()}
         ]
         memberships.sort(key=lambda m: m.role not in _WRITER_ROLES)
         cache[user.pk] = memberships[0] if memberships else None

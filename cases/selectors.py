@@ -33,8 +33,10 @@ MAX_PAGE = 200
 
 
 def _user_organisation_ids(user: User) -> QuerySet[Membership, Any]:
-    return Membership.objects.filter(user=user, role__in=CASE_ACCESS_ROLES).values(
-        "organisation_id"
+    return (
+        Membership.objects.in_force()
+        .filter(user=user, role__in=CASE_ACCESS_ROLES)
+        .values("organisation_id")
     )
 
 
@@ -104,12 +106,15 @@ def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     if filters.organisation:
+        # Who else takes part is shared information: in the request view only the requesting
+        # organisation may be matched, or the filter would reveal the other participants.
         queryset = queryset.filter(
             Exists(
                 Participation.objects.filter(
                     case=OuterRef("pk"), organisation_id=filters.organisation
                 )
-            )
+            ),
+            Q(shared_access=True) | Q(owner_organisation_id=filters.organisation),
         )
     if filters.handlaggare:
         queryset = queryset.filter(
@@ -163,7 +168,7 @@ def paginate(queryset: QuerySet[Case], page: int) -> tuple[list[Case], bool]:
     page = max(1, min(page, MAX_PAGE))
     start = (page - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE and page < MAX_PAGE
 
 
 def _own_or_shared_with(user: User) -> Q:

@@ -13,14 +13,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.typing import AuthenticatedRequest
+from cases.models import Membership
 from config.tasks import HEARTBEAT_KEY
 from portal.forms import AccessibilityReportForm
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation").order_by(  # type: ignore[union-attr]
-        "organisation__name"
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.in_force()
+        .filter(user=request.user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
     return render(request, "portal/home.html", {"memberships": memberships})
 

@@ -86,7 +86,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         Participation.objects.create(
-            case=obj, organisation=obj.owner_organisation, part_role="kommun",
+            case=obj,
+            organisation=obj.owner_organisation,
+            part_role="kommun",
             handlaggare=kwargs.get("handlaggare"),
         )
         counterpart = kwargs.get("counterpart")
@@ -99,12 +101,20 @@ def give_consent(case: object, *organisations: Organisation, recorded_by: object
     from cases.models import Consent, ConsentParty, Note
 
     note = Note.objects.create(
-        case=case, organisation=organisations[0], author=recorded_by,
-        body="Muntligt samtycke inhämtat vid möte.", visibility="delad",
+        case=case,
+        organisation=organisations[0],
+        author=recorded_by,
+        body="Muntligt samtycke inhämtat vid möte.",
+        visibility="delad",
     )
     consent = Consent.objects.create(
-        case=case, scope="Kontraktsvård", given_on="2026-11-01", form="muntligt",
-        journal_note=note, recorded_by=recorded_by, recorded_by_organisation=organisations[0],
+        case=case,
+        scope="Kontraktsvård",
+        given_on="2026-11-01",
+        form="muntligt",
+        journal_note=note,
+        recorded_by=recorded_by,
+        recorded_by_organisation=organisations[0],
     )
     for organisation in organisations:
         ConsentParty.objects.create(consent=consent, organisation=organisation)

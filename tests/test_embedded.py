@@ -26,8 +26,12 @@ def _start_in_subprocesses(var_dir: Path, count: int) -> list[dict[str, object]]
     env = {**os.environ, "BRYGGA_VAR_DIR": str(var_dir)}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", START_SCRIPT], cwd=PROJECT, env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-c", START_SCRIPT],
+            cwd=PROJECT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(count)
     ]
@@ -59,11 +63,20 @@ def test_concurrent_start_shares_one_postgres_and_one_redis(tmp_path: Path) -> N
         assert again["started"] == [] and again["url"] == url
     finally:
         subprocess.run(
-            [sys.executable, "-m", "config.embedded", "stop"], cwd=PROJECT, env=env,
-            check=True, capture_output=True, timeout=120,
+            [sys.executable, "-m", "config.embedded", "stop"],
+            cwd=PROJECT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     status = subprocess.run(
-        [sys.executable, "-m", "config.embedded", "status"], cwd=PROJECT, env=env,
-        check=True, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "config.embedded", "status"],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     ).stdout
     assert "PostgreSQL: stopped" in status and "Redis: stopped" in status

@@ -38,7 +38,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """
         if not user.is_authenticated:
             return self.none()
-        memberships = Membership.objects.filter(user=user, role__in=CASE_ACCESS_ROLES)
+        memberships = Membership.objects.in_force().filter(user=user, role__in=CASE_ACCESS_ROLES)
         staff_orgs = memberships.exclude(role=Role.EXTERN_DELTAGARE).values("organisation_id")
         all_orgs = memberships.values("organisation_id")
         participates = Participation.objects.filter(

@@ -4,6 +4,7 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.roles import ROLES_BY_KIND, OrganisationKind, Role
@@ -40,6 +41,14 @@ class Organisation(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def in_force(self) -> MembershipQuerySet:
+        """Memberships that still give access: an ended one (``valid_until`` passed) gives none."""
+        return self.filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=timezone.localdate())
+        )
+
+
 @pghistory.track()
 class Membership(models.Model):
     """A user's role in an organisation. A user may hold several (e.g. frivårdsinspektör and
@@ -60,6 +69,8 @@ class Membership(models.Model):
     role = models.CharField(_("roll"), max_length=30, choices=Role.choices)
     valid_until = models.DateField(_("giltig till"), null=True, blank=True)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("medlemskap")
         verbose_name_plural = _("medlemskap")
@@ -72,6 +83,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.valid_until is None or self.valid_until >= timezone.localdate()
 
     def clean(self) -> None:
         if self.organisation_id and self.role not in ROLES_BY_KIND[self.organisation.kind]:

@@ -87,7 +87,9 @@ def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
 def _acting_organisation(request: AuthenticatedRequest) -> Organisation | None:
     """The organisation a search is logged under, so that its chef sees it in the monthly log
     review: the user's organisation through a writer role first, as for the case page."""
-    memberships = [m for m in request.user.memberships.all() if m.role in CASE_ACCESS_ROLES]
+    memberships = [
+        m for m in request.user.memberships.all() if m.in_force and m.role in CASE_ACCESS_ROLES
+    ]
     memberships.sort(key=lambda m: (m.role not in CASEWORKER_ROLES | CHEF_ROLES, m.organisation_id))
     return memberships[0].organisation if memberships else None
 
@@ -117,7 +119,9 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
         cases = selectors.case_list_for_user(user, form.to_filters(mine=mine))
         page_cases, has_next = selectors.paginate(cases, form.page)
         own_org_ids = {
-            m.organisation_id for m in user.memberships.all() if m.role in CASE_ACCESS_ROLES
+            m.organisation_id
+            for m in user.memberships.all()
+            if m.in_force and m.role in CASE_ACCESS_ROLES
         }
         rows = _rows(page_cases, own_org_ids)
     context = {

@@ -81,8 +81,13 @@ def login_as(
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
         session.save()
         target.context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key or "",
-              "url": str(live_server)}]
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.session_key or "",
+                    "url": str(live_server),
+                }
+            ]
         )
 
     return login

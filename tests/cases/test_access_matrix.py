@@ -241,7 +241,9 @@ def test_withdrawal_removes_access_immediately_and_is_on_the_timeline(client: Ht
     )
     assert response.status_code == 302
     _, body = _get(client, world.users["fi_counterpart"], url)
-    assert "Personsson" not in body, body[body.find("Personsson") - 300 : body.find("Personsson") + 50]
+    assert "Personsson" not in body, body[
+        body.find("Personsson") - 300 : body.find("Personsson") + 50
+    ]
     assert "Socialtjänstens delade anteckning" not in body
     assert "Ni ser bara förfrågan" in body
     _, body = _get(client, world.users["soc_owner"], url)
