@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.demo_data import CASES, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, ROLE_PREFIX, DemoCase
-from cases.models import Case, Client, Consent, Deadline, Membership, Organisation
+from cases.models import Case, Client, Consent, DeadlineKind, Membership, Organisation
 from cases.personnummer import luhn_check_digit, parse_identity_number
 from cases.roles import ROLES_BY_KIND, Role
 from cases.services.cases import case_create
 from cases.services.consent import consent_record, consent_withdraw
+from cases.services.deadlines import deadline_set
 
 # The systemförvaltare manages organisations, users and memberships in the admin (DOMAIN §8).
 SYSTEMFORVALTARE_PERMISSIONS = (
@@ -162,12 +163,13 @@ def _seed_cases(organisations: dict[str, Organisation]) -> None:
             # cases further along by setting the state directly.
             Case.objects.filter(pk=case.pk).update(state=item.state)
         if item.yttrande_in_days is not None:
-            Deadline.objects.create(
+            deadline_set(
                 case=case,
-                kind="yttrande",
-                label="Yttrande (personutredning) till domstolen",
+                kind=DeadlineKind.YTTRANDE,
+                label=str(DeadlineKind.YTTRANDE.label),
                 due_date=timezone.localdate() + timedelta(days=item.yttrande_in_days),
                 responsible_organisation=membership.organisation,
                 responsible_user=actor,
                 rule="Begäran + 14 dagar när klienten är häktad (riktlinjen)",
+                actor=actor,
             )

@@ -130,3 +130,26 @@ def attachment_added(
         shared=shared,
         attachment=attachment_id,
     )
+
+
+_DEADLINE_MESSAGES = {
+    "created": "Frist skapad: {label}, {date}.",
+    "moved": "Frist flyttad: {label}, nytt datum {date}.",
+    "done": "Frist klar: {label}.",
+    "cancelled": "Frist makulerad: {label}.",
+    "overdue": "Frist passerad: {label}, {date}.",
+}
+
+
+def deadline_changed(*, case: Case, actor: User | None, deadline: Any, change: str) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=deadline.responsible_organisation,
+        kind=f"deadline_{change}",
+        message=_DEADLINE_MESSAGES[change].format(
+            label=deadline.label, date=f"{deadline.due_date:%Y-%m-%d}"
+        ),
+        deadline=deadline.pk,
+        due_date=f"{deadline.due_date:%Y-%m-%d}",
+    )

@@ -80,6 +80,7 @@ rules.add_perm("cases.add_note", is_writer_in_case)
 rules.add_perm("cases.add_attachment", is_writer_in_case)
 rules.add_perm("cases.add_participant", is_writer_in_case & has_shared_access & is_open)
 rules.add_perm("cases.assign_handlaggare", is_writer_in_case & is_open)
+rules.add_perm("cases.extend_deadline", is_writer_in_case & is_open)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class CaseActions:
     add_attachment: bool
     add_participant: bool
     assign_handlaggare: bool
+    extend_deadline: bool
 
 
 def case_actions(user: User, case: Case) -> CaseActions:

@@ -129,7 +129,7 @@ def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
             Exists(
                 Deadline.objects.filter(
                     case=OuterRef("pk"),
-                    status=Deadline.Status.OPEN,
+                    status__in=Deadline.ACTIVE_STATUSES,
                     due_date__lt=timezone.localdate(),
                 )
             )

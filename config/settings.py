@@ -293,3 +293,8 @@ LOGGING = {
 }
 
 ADMINS: list[tuple[str, str]] = []
+
+# --- Deadline rules (DOMAIN.md §6); see cases/deadline_rules.py for the sources ---------------
+BRYGGA_YTTRANDE_DAYS_HAKTAD = int(os.environ.get("BRYGGA_YTTRANDE_DAYS_HAKTAD", "14"))
+BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE = int(os.environ.get("BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE", "1"))
+BRYGGA_GEMENSAM_PLAN_WEEKS = int(os.environ.get("BRYGGA_GEMENSAM_PLAN_WEEKS", "4"))

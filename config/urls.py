@@ -11,6 +11,7 @@ urlpatterns = [
     path("tillganglighet/rapportera/", portal.accessibility_report, name="accessibility_report"),
     path("konto/", include("accounts.urls")),
     path("arenden/", include("cases.urls")),
+    path("frister/", include("cases.urls_deadlines")),
     path("admin/", admin.site.urls),
 ]
 

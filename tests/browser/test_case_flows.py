@@ -288,6 +288,7 @@ def test_timeline_filter_swaps_the_list_in_place(
     expect(events.filter(has_text="Ärendet skapades")).to_have_count(1)
     page.evaluate("window.samePage = true")
 
+    page.get_by_label("Visa").focus()
     page.get_by_label("Visa").select_option(label="Samtycke dokumenterat")
     expect(events).to_have_count(1)
     expect(events).to_contain_text("Samtycke dokumenterades.")
