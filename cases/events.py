@@ -153,3 +153,54 @@ def deadline_changed(*, case: Case, actor: User | None, deadline: Any, change: s
         deadline=deadline.pk,
         due_date=f"{deadline.due_date:%Y-%m-%d}",
     )
+
+
+def transition_recorded(
+    *,
+    case: Case,
+    actor: User | None,
+    organisation: Organisation | None,
+    source: str,
+    target: str,
+    label: str,
+    reason: str = "",
+) -> AuditEvent:
+    from cases.states import State
+
+    message = f"{label}: {State(source).label} → {State(target).label}."
+    if reason:
+        message = f"{message} Skäl: {reason}"[:300]
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="transition",
+        message=message,
+        source=source,
+        target=target,
+        reason=reason,
+    )
+
+
+def care_provider_changed(
+    *, case: Case, actor: User, organisation: Organisation | None
+) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="care_provider_changed",
+        message="Byte av vårdgivare registrerades.",
+    )
+
+
+def joint_plan_saved(
+    *, case: Case, actor: User, organisation: Organisation | None, created: bool
+) -> AuditEvent:
+    return _record(
+        case=case,
+        actor=actor,
+        organisation=organisation,
+        kind="joint_plan_saved",
+        message="Gemensam plan upprättades." if created else "Gemensam plan uppdaterades.",
+    )

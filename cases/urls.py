@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import detail, lists, review
+from cases.views import detail, lists, review, steps
 
 app_name = "cases"
 urlpatterns = [
@@ -23,6 +23,11 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("<int:pk>/handlaggare/", detail.assign_handlaggare, name="assign_handlaggare"),
+    path("<int:pk>/steg/<str:name>/", steps.step, name="step"),
+    path("<int:pk>/personutredning/", steps.presentence_request, name="presentence_request"),
+    path("<int:pk>/byt-vardgivare/", steps.care_provider_change, name="care_provider_change"),
+    path("<int:pk>/gemensam-plan/", steps.joint_plan, name="joint_plan"),
+    path("<int:pk>/gemensam-plan/utskrift/", detail.joint_plan_print, name="joint_plan_print"),
     path("loggkontroll/", review.log_review, name="log_review"),
     path("loggkontroll/export.csv", review.log_review_export, name="log_review_export"),
     path("loggkontroll/<int:entry_pk>/markera/", review.log_entry_flag, name="log_entry_flag"),

@@ -298,3 +298,16 @@ ADMINS: list[tuple[str, str]] = []
 BRYGGA_YTTRANDE_DAYS_HAKTAD = int(os.environ.get("BRYGGA_YTTRANDE_DAYS_HAKTAD", "14"))
 BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE = int(os.environ.get("BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE", "1"))
 BRYGGA_GEMENSAM_PLAN_WEEKS = int(os.environ.get("BRYGGA_GEMENSAM_PLAN_WEEKS", "4"))
+
+# The automatic transfer of responsibility to the kommun (cases/tasks_care.py): hourly, and
+# shortly after midnight so that a transfer due today happens before the working day.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["transfer-responsibilities-hourly"] = {
+    "task": "cases.tasks_care.transfer_responsibilities",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["transfer-responsibilities-night"] = {
+    "task": "cases.tasks_care.transfer_responsibilities",
+    "schedule": crontab(hour=0, minute=5),
+}

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin
+from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import UserObjectPermissionBase
 
 from cases.models.clients import Client, ClientUserObjectPermission
@@ -62,7 +62,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 
 @pghistory.track()
-class Case(FSMModelMixin, models.Model):
+class Case(ConcurrentTransitionMixin, models.Model):
     """Ärende. The shared core of every case type; the workflows add their own data and
     transitions on top (DOMAIN.md §3)."""
 

@@ -93,6 +93,10 @@ def consent_record(
         consent_id=consent.pk,
         parties=[party.pk for party in parties],
     )
+    # The workflows move on by themselves once consent covers both parties.
+    from cases.services.care import confirm_consent_if_complete
+
+    confirm_consent_if_complete(case=case, actor=actor)
     return consent
 
 

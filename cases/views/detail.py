@@ -24,9 +24,10 @@ from cases.forms import (
     NoteForm,
     TimelineFilterForm,
 )
-from cases.models import AccessLog, Case, Consent
+from cases.models import AccessLog, Case, Consent, JointPlan
 from cases.permissions import acting_membership, case_actions
 from cases.presenters import client_identity
+from cases.presenters_care import WORKFLOW_TYPES, workflow_panel
 from cases.services import cases as case_services
 from cases.services import consent as consent_services
 from cases.services import journal as journal_services
@@ -68,6 +69,7 @@ def _render_case(
         "assign_form": forms.get("assign_form")
         or AssignHandlaggareForm(organisation=membership.organisation if membership else None),
         "correcting": corrects,
+        "workflow": workflow_panel(case, user, forms.get("workflow_forms")),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -272,3 +274,26 @@ def assign_handlaggare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Ansvarig handläggare är ändrad."))
             return redirect("cases:detail", pk=case.pk)
     return _render_case(request, case, status=400, assign_form=form)
+
+
+@login_required
+def joint_plan_print(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The gemensam plan as a printable page (the PDF pipeline renders the same template)."""
+    case = selectors.case_for_user(request.user, pk)
+    if case.case_type not in WORKFLOW_TYPES or not getattr(case, "shared_access", False):
+        raise Http404
+    plan = JointPlan.objects.filter(case=case).select_related("updated_by").first()
+    if plan is None:
+        raise Http404
+    membership = acting_membership(request.user, case)
+    access_log.record(
+        request=request,
+        action=AccessLog.Action.VIEW_CASE,
+        organisation=membership.organisation if membership else None,
+        case=case,
+    )
+    return render(
+        request,
+        "cases/joint_plan_print.html",
+        {"case": case, "plan": plan, "client": client_identity(case)},
+    )

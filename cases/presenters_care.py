@@ -1,0 +1,157 @@
+"""What the case page shows of a kontraktsvård or vårdvistelse: the facts, the preliminary dates
+with how they were computed, and the next steps this user may take (or why not yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django_fsm import has_transition_perm
+
+from cases.forms_care import (
+    STEP_FORMS,
+    CareProviderChangeForm,
+    JointPlanForm,
+    PresentenceRequestForm,
+)
+from cases.models import CareProcess, Case, JointPlan
+from cases.permissions import acting_membership
+from cases.roles import OrganisationKind
+from cases.states import CLOSED_STATES
+from cases.workflows import workflow_model
+from cases.workflows.common import either_party, unmet_conditions
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+WORKFLOW_TYPES = ("kontraktsvard", "vardvistelse")
+
+
+@dataclass
+class Step:
+    name: str
+    label: str
+    form: forms.Form | None
+    blockers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WorkflowPanel:
+    process: CareProcess
+    steps: list[Step]
+    blocked: list[Step]
+    preliminary_note: str
+    coordinator: str
+    provider_choice: Any
+    joint_plan: JointPlan | None
+    presentence_form: forms.Form | None
+    change_provider_form: forms.Form | None
+    joint_plan_form: forms.Form | None
+
+
+def as_workflow_case(case: Case, user: User) -> Any:
+    """The same row as the workflow proxy, annotated for ``user`` (one query)."""
+    model = workflow_model(case.case_type)
+    workflow_case = model.objects.visible_to(user).get(pk=case.pk)
+    # Reuse the participants the case page already loaded.
+    workflow_case._prefetched_objects_cache = getattr(  # type: ignore[attr-defined]
+        case, "_prefetched_objects_cache", {}
+    )
+    return workflow_case
+
+
+def workflow_panel(
+    case: Case, user: User, bound: dict[str, forms.Form] | None = None
+) -> WorkflowPanel | None:
+    if case.case_type not in WORKFLOW_TYPES:
+        return None
+    bound = bound or {}
+    workflow_case = as_workflow_case(case, user)
+    process = CareProcess.objects.get_or_create(case=case)[0]
+    steps, blocked = [], []
+    for transition in workflow_case.get_all_state_transitions():
+        if transition.source != workflow_case.state:
+            continue
+        form_name = transition.custom.get("form")
+        if form_name is None:
+            continue  # automatic steps (consent, the date-driven transfer)
+        method = getattr(workflow_case, transition.name)
+        label = str(transition.custom["label"])
+        if has_transition_perm(method, user):
+            form = bound.get(transition.name) or STEP_FORMS[form_name](prefix=transition.name)
+            steps.append(Step(transition.name, label, form))
+        elif transition.has_perm(workflow_case, user):
+            blocked.append(Step(transition.name, label, None, unmet_conditions(method)))
+    membership = acting_membership(user, case)
+    is_frivard = membership is not None and membership.organisation.kind == OrganisationKind.FRIVARD
+    open_case = case.state not in CLOSED_STATES
+    current_choice = (
+        case.care_provider_choices.filter(replaced_at__isnull=True)
+        .select_related("provider")
+        .first()
+    )
+    joint_plan = JointPlan.objects.filter(case=case).first()
+    may_edit = open_case and either_party(workflow_case, user)
+    return WorkflowPanel(
+        process=process,
+        steps=steps,
+        blocked=blocked,
+        preliminary_note=_preliminary_note(process),
+        coordinator=_coordinator(case),
+        provider_choice=current_choice,
+        joint_plan=joint_plan,
+        presentence_form=(
+            bound.get("presentence")
+            or PresentenceRequestForm(
+                prefix="presentence",
+                initial={"request_date": process.request_date, "haktad": process.haktad},
+            )
+        )
+        if case.case_type == "kontraktsvard" and is_frivard and open_case
+        else None,
+        change_provider_form=(
+            bound.get("change_provider") or CareProviderChangeForm(prefix="change_provider")
+        )
+        if may_edit and current_choice is not None
+        else None,
+        joint_plan_form=(
+            bound.get("joint_plan")
+            or JointPlanForm(
+                prefix="joint_plan",
+                initial={f: getattr(joint_plan, f) for f in JointPlanForm.base_fields}
+                if joint_plan
+                else None,
+            )
+        )
+        if may_edit and process.placement_start is not None
+        else None,
+    )
+
+
+def _preliminary_note(process: CareProcess) -> str:
+    preliminary = process.preliminary_payment_end
+    if preliminary is None:
+        return ""
+    days = process.alternative_prison_term_days or 0
+    return _(
+        "Preliminärt %(date)s: placeringsstart %(start)s + två tredjedelar av %(days)s dagars "
+        "alternativt straff (%(part)s dagar, avrundat uppåt; strafftidslagen räknar en månad som "
+        "30 dagar och ett år som 365). Det gällande datumet är Kriminalvårdens beslut."
+    ) % {
+        "date": f"{preliminary:%Y-%m-%d}",
+        "start": f"{process.placement_start:%Y-%m-%d}",
+        "days": days,
+        "part": (preliminary - process.placement_start).days if process.placement_start else 0,
+    }
+
+
+def _coordinator(case: Case) -> str:
+    from cases.services.care import coordinating_party
+
+    try:
+        party = coordinating_party(case)
+    except AssertionError:
+        return ""
+    return party.organisation.name
