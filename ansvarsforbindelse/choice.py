@@ -95,7 +95,7 @@ def split_care_days(
     A transfer on or before ``planned_start`` gives every day to the kommun; one after
     ``planned_end`` gives every day to Kriminalvården. ``transfer_date=None`` (not yet known)
     counts the whole period as Kriminalvården's: until a transfer is decided, Kriminalvården is
-    the responsible authority (000: Kriminalvården pays until the betalningsansvar passes over).
+    the responsible authority (000: until "betalningsansvaret övergår till socialtjänsten").
     """
     if planned_end < planned_start:
         raise ValueError("planned_end must not be before planned_start")

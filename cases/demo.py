@@ -11,7 +11,9 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ansvarsforbindelse.demo import seed_care_providers
 from cases.demo_data import CASES, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, ROLE_PREFIX, DemoCase
+from cases.demo_workflows import seed_workflow_cases
 from cases.models import Case, Client, Consent, DeadlineKind, Membership, Organisation
 from cases.personnummer import luhn_check_digit, parse_identity_number
 from cases.roles import ROLES_BY_KIND, Role
@@ -38,7 +40,9 @@ class DemoAccount:
 def seed(*, password: str) -> list[DemoAccount]:
     organisations = _seed_organisations()
     accounts = _seed_users(organisations, password=password)
+    seed_care_providers()
     _seed_cases(organisations)
+    seed_workflow_cases(organisations)
     return accounts
 
 
@@ -158,10 +162,6 @@ def _seed_cases(organisations: dict[str, Organisation]) -> None:
                     "sekretessblankett.pdf", _BLANK_FORM_PDF, "application/pdf"
                 ),
             )
-        if item.state:
-            # The workflow issues add the transitions; until then the demo shows a few
-            # cases further along by setting the state directly.
-            Case.objects.filter(pk=case.pk).update(state=item.state)
         if item.yttrande_in_days is not None:
             deadline_set(
                 case=case,

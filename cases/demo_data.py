@@ -153,7 +153,6 @@ class DemoCase:
     last_name: str
     consent: str = ""  # "", "muntligt", "skriftligt" or "aterkallat"
     protected: bool = False
-    state: str = ""  # a later state to show (until the workflow issues add transitions)
     court: str = ""
     malnummer: str = ""
     yttrande_in_days: int | None = None  # an open yttrande deadline relative to today
@@ -194,7 +193,6 @@ CASES: tuple[DemoCase, ...] = (
         "Ali",
         "Provsson",
         consent="skriftligt",
-        state="utredning",
     ),
     DemoCase(
         "kh.salberga",
@@ -216,7 +214,6 @@ CASES: tuple[DemoCase, ...] = (
         "Påhittad",
         consent="muntligt",
         protected=True,
-        state="planering",
     ),
     DemoCase(
         "fi.frivard-molndal",
@@ -228,7 +225,6 @@ CASES: tuple[DemoCase, ...] = (
         "Fiktiv",
         consent="muntligt",
         protected=True,
-        state="utredning",
         court="Göteborgs tingsrätt",
         malnummer="B 6002-26",
         yttrande_in_days=10,
@@ -242,7 +238,6 @@ CASES: tuple[DemoCase, ...] = (
         "Jonas",
         "Låtsasson",
         consent="muntligt",
-        state="beslutat",
         court="Göteborgs tingsrätt",
         malnummer="B 3990-26",
         yttrande_in_days=1,
@@ -255,6 +250,5 @@ CASES: tuple[DemoCase, ...] = (
         "988",
         "Hanna",
         "Exempel",
-        state="ansokan",
     ),
 )

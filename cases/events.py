@@ -204,3 +204,25 @@ def joint_plan_saved(
         kind="joint_plan_saved",
         message="Gemensam plan upprättades." if created else "Gemensam plan uppdaterades.",
     )
+
+
+def deadlines_overdue(*, deadlines: list[Any]) -> list[AuditEvent]:
+    """One "Frist passerad" event per deadline, written in bulk by the sweep (the sweep may
+    find thousands after downtime; one INSERT per batch, not one per deadline)."""
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                case_id=deadline.case_id,
+                actor=None,
+                organisation_id=deadline.responsible_organisation_id,
+                kind="deadline_overdue",
+                message=_DEADLINE_MESSAGES["overdue"].format(
+                    label=deadline.label, date=f"{deadline.due_date:%Y-%m-%d}"
+                ),
+                shared=True,
+                data={"deadline": deadline.pk, "due_date": f"{deadline.due_date:%Y-%m-%d}"},
+            )
+            for deadline in deadlines
+        ],
+        batch_size=1000,
+    )

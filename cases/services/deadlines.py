@@ -151,3 +151,38 @@ def deadline_extend(*, deadline_id: int, actor: User, new_due_date: date, reason
         actor=actor,
         reason=reason.strip(),
     )
+
+
+def deadlines_mark_overdue(*, today: date) -> int:
+    """Mark every open deadline whose due date has passed ``forsenad``, with a history row and
+    an audit event each (the sweep, issue 6). Set-based: one UPDATE and two bulk INSERTs,
+    whatever the number. Rows another transaction holds (a deadline being moved right now)
+    are skipped and marked by the next sweep; a second sweep running at the same time finds
+    nothing left to mark, so nothing is recorded twice."""
+    with transaction.atomic():
+        deadlines = list(
+            Deadline.objects.select_for_update(skip_locked=True)
+            .filter(status=Deadline.Status.OPEN, due_date__lt=today)
+            .only("pk", "case_id", "label", "due_date", "responsible_organisation_id")
+        )
+        if not deadlines:
+            return 0
+        Deadline.objects.filter(pk__in=[deadline.pk for deadline in deadlines]).update(
+            status=Deadline.Status.OVERDUE
+        )
+        DeadlineChange.objects.bulk_create(
+            [
+                DeadlineChange(
+                    deadline_id=deadline.pk,
+                    change=DeadlineChange.Change.OVERDUE,
+                    old_due_date=deadline.due_date,
+                    new_due_date=deadline.due_date,
+                    reason=_("Förfallodatum passerat."),
+                    changed_by=None,
+                )
+                for deadline in deadlines
+            ],
+            batch_size=1000,
+        )
+        events.deadlines_overdue(deadlines=deadlines)
+    return len(deadlines)

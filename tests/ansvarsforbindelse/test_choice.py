@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -247,23 +249,24 @@ def test_unknown_transfer_date_counts_everything_as_kriminalvarden(
 
 
 def test_percent_rounds_half_up() -> None:
-    # 7 of 8 days = 87.5 %: shown as 88 %, not Python's round-half-even 88 (or 87 for 12.5).
-    provider = make_provider("Fyrbåken (exempel)", ProcuredBy.KRIMINALVARDEN)
+    # 5 of 8 days = 62.5 %: shown as 63 % (Python's round() would give the even 62).
+    eight_days_end = START + timedelta(days=7)
+    kv = make_provider("Fyrbåken (exempel)", ProcuredBy.KRIMINALVARDEN)
     result = recommend(
-        providers=[provider],
+        providers=[kv],
         planned_start=START,
-        planned_end=START + timedelta(days=7),
-        transfer_date=START + timedelta(days=7),
+        planned_end=eight_days_end,
+        transfer_date=START + timedelta(days=5),
     )
-    assert "7 av 8 vårddagar (88 %)" in result.reason
+    assert "Kriminalvården ansvarar för 5 av 8 vårddagar (63 %)" in result.reason
     kommun = make_provider("Bergsgården (exempel)", ProcuredBy.KOMMUN)
     result = recommend(
         providers=[kommun],
         planned_start=START,
-        planned_end=START + timedelta(days=7),
-        transfer_date=START + timedelta(days=1),
+        planned_end=eight_days_end,
+        transfer_date=START + timedelta(days=3),
     )
-    assert "7 av 8 vårddagar (88 %)" in result.reason
+    assert "Kommunen ansvarar för 5 av 8 vårddagar (63 %)" in result.reason
 
 
 def test_one_day_uses_the_singular() -> None:
@@ -434,7 +437,7 @@ def test_recommendation_is_frozen(register: dict[str, CareProvider]) -> None:
     )
     assert isinstance(result, Recommendation)
     with pytest.raises(AttributeError):
-        result.reason = "annat"  # type: ignore[misc]
+        result.reason = "annat"
 
 
 def test_is_recommended(register: dict[str, CareProvider]) -> None:
@@ -482,8 +485,6 @@ def test_valid_to_before_valid_from_is_rejected_by_the_database() -> None:
 
 @pytest.mark.django_db
 def test_valid_to_before_valid_from_is_a_form_error() -> None:
-    from django.core.exceptions import ValidationError
-
     provider = make_provider(
         "Baklänges (exempel)",
         ProcuredBy.BADA,
@@ -564,6 +565,24 @@ def test_register_ordering_and_str() -> None:
         "M (exempel)",
         "Ö (exempel)",
     ]
+
+
+@pytest.mark.django_db
+def test_admin_lists_filters_and_searches_the_register(admin_client) -> None:
+    seed_care_providers()
+    url = reverse("admin:ansvarsforbindelse_careprovider_changelist")
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "Behandlingshemmet Eken AB (exempel)" in response.text
+    response = admin_client.get(url, {"procured_by__exact": "kommun"})
+    assert response.status_code == 200
+    assert "Stödboendet Hamnen AB (exempel)" in response.text
+    assert "Behandlingshemmet Eken AB (exempel)" not in response.text
+    response = admin_client.get(url, {"form_of_care__exact": "oppenvard", "q": "802012"})
+    assert response.status_code == 200
+    assert "Stiftelsen Fyrbåken HVB (exempel)" not in response.text
+    response = admin_client.get(url, {"q": "802012"})
+    assert "Stiftelsen Fyrbåken HVB (exempel)" in response.text
 
 
 # --- Demo register --------------------------------------------------------------------------

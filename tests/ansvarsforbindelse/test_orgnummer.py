@@ -44,7 +44,7 @@ def reference_luhn_valid(ten_digits: str) -> bool:
 
 def error_code(raw: object) -> str | None:
     with pytest.raises(ValidationError) as excinfo:
-        parse_organisation_number(raw)  # type: ignore[arg-type]
+        parse_organisation_number(raw)
     return excinfo.value.code
 
 

@@ -22,6 +22,14 @@ FRIVARDEN = "Kriminalvården, frivården Göteborg"
 # Demo cases (cases/demo_data.py), found by their målnummer.
 WITH_CONSENT = "B 4711-26"  # frivården Göteborg + Nordost, oral consent, Kalle Exempelsson
 WITHOUT_CONSENT = "B 5120-26"  # frivården Göteborg + Centrum, no consent, Lisa Testberg
+SHARED = "Delad – med parter som omfattas av samtycket"
+INTERNAL = "Intern – bara den egna organisationen"
+# A minimal one-page PDF, standing in for a scanned document.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 595 842]/Parent 2 0 R>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def invented_personnummer() -> str:
@@ -115,7 +123,7 @@ def test_frivardsinspektor_opens_a_case_documents_consent_and_the_kommun_reads_i
     other_page.get_by_label("Anteckning", exact=True).fill(
         "Nordost har tagit emot förfrågan och bokar ett första samtal."
     )
-    other_page.get_by_label("Delad – med parter som omfattas av samtycket").check()
+    other_page.locator("form[action$='/anteckningar/']").get_by_label(SHARED).check()
     other_page.get_by_role("button", name="Spara anteckning").click()
     expect(other_page.get_by_role("status")).to_contain_text("Anteckningen är sparad.")
     assert_accessible(other_page)
@@ -200,6 +208,47 @@ def test_withdrawn_consent_removes_the_counterparts_access_at_once(
     assert Consent.objects.get(case__malnummer=WITH_CONSENT).withdrawn_at is not None
 
 
+def test_shared_attachment_reaches_the_counterpart_and_the_journal_form_is_untouched(
+    page: Page,
+    other_page: Page,
+    login_as: Callable[[Page, str], None],
+    assert_accessible: Callable[[Page], None],
+) -> None:
+    url = case_url(WITH_CONSENT)
+    reference = Case.objects.get(malnummer=WITH_CONSENT).reference
+    login_as(page, "fi.frivard-gbg")
+    page.goto(url)
+    page.get_by_text("Ladda upp fil").click()
+    upload = page.locator("form[action$='/bilagor/']")
+    upload.get_by_label("Fil", exact=True).set_input_files(
+        files=[{"name": "behandlingsplan.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    # The upload form's own "Delad" choice, by its label. Today the Bilagor and Journal forms
+    # both give their radios the ids id_visibility_0/1 (cases/views/detail.py renders
+    # AttachmentForm and NoteForm with the same auto_id): the upload form's radios have no
+    # accessible name, and a click on its "Delad" label ticks "Delad" in the journal form.
+    shared = upload.get_by_role("radio", name=SHARED)
+    expect(shared).to_have_count(1)
+    shared.check()
+    expect(
+        page.locator("form[action$='/anteckningar/']").get_by_role("radio", name=INTERNAL)
+    ).to_be_checked()
+    upload.get_by_role("button", name="Ladda upp").click()
+    expect(page.get_by_role("status")).to_contain_text("Filen är uppladdad.")
+    attachments = page.locator("section", has=page.get_by_role("heading", name="Bilagor"))
+    expect(attachments.get_by_role("listitem", has_text="behandlingsplan.pdf")).to_contain_text(
+        "Delad"
+    )
+    assert_accessible(page)
+
+    login_as(other_page, "soc.nordost")
+    other_page.goto(url)
+    with other_page.expect_download() as download:
+        other_page.get_by_role("link", name="behandlingsplan.pdf").click()
+    # The file name carries the case reference, never the client's name.
+    assert re.fullmatch(rf"{reference}-bilaga-\d+\.pdf", download.value.suggested_filename)
+
+
 def test_forms_refuse_a_wrong_check_digit_and_written_consent_without_the_form(
     page: Page,
     login_as: Callable[[Page, str], None],
@@ -224,10 +273,10 @@ def test_forms_refuse_a_wrong_check_digit_and_written_consent_without_the_form(
     assert Case.objects.count() == cases_before
     assert_accessible(page)
 
+    # Written consent, but the signed form is not attached and no party is ticked.
     page.goto(case_url(WITHOUT_CONSENT))
     page.get_by_text("Dokumentera samtycke").click()
     consent = page.locator("form[action$='/samtycke/']")
-    consent.get_by_label(FRIVARDEN).check()
     consent.get_by_label("Omfattning").fill("Utbyte av uppgifter inför yttrandet.")
     consent.get_by_label("Skriftligt – undertecknad sekretessblankett").check()
     consent.get_by_role("button", name="Spara samtycke").click()
@@ -239,6 +288,12 @@ def test_forms_refuse_a_wrong_check_digit_and_written_consent_without_the_form(
     )
     assert not Consent.objects.filter(case__malnummer=WITHOUT_CONSENT).exists()
     assert_accessible(page)
+    # Each error in the summary leads to its field, a group of checkboxes included.
+    for link in summary.get_by_role("link").all():
+        target = link.get_attribute("href") or ""
+        expect(page.locator(target), f"{link.inner_text()} -> {target}").to_have_count(1)
+    summary.get_by_role("link", name="Välj minst en part som samtycket omfattar.").click()
+    expect(consent.get_by_label("Göteborgs stad, socialnämnden Centrum")).to_be_focused()
 
 
 def _tab_to(page: Page, is_target: str, limit: int = 80) -> None:

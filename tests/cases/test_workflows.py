@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from ansvarsforbindelse.models import CareProvider
 from cases.deadline_rules import preliminary_payment_end, term_in_days, yttrande_due
