@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab as _crontab
 from django.utils.translation import gettext_lazy as _
 
 from config import embedded
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.navigation",
+                "cases.context_processors.notification_count",
             ],
         },
     },
@@ -260,6 +262,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": 60.0},
+    # Deadline reminders (issue 6): every 15 minutes, which includes 06:00 sharp Stockholm
+    # time, so the morning's reminders are stored before the digest at 06:05 collects them.
+    # The sweep is idempotent; a missed run is caught up by the next (cases/reminders.py).
+    "deadline-sweep": {
+        "task": "cases.tasks.sweep_deadlines",
+        "schedule": _crontab(minute="*/15"),
+    },
+    "deadline-digest": {
+        "task": "cases.tasks.send_daily_digests",
+        "schedule": _crontab(hour=6, minute=5),
+    },
 }
 # /healthz reports the worker as down when no heartbeat task has run for this long.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = 180
@@ -277,6 +290,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "brygga@localhost")
+# Reminders are sent while their row is locked: a hanging SMTP server must not hold it forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 # --- Logging: structured enough for operations, never personal data -------------------------
 LOGGING = {
@@ -298,6 +313,9 @@ ADMINS: list[tuple[str, str]] = []
 BRYGGA_YTTRANDE_DAYS_HAKTAD = int(os.environ.get("BRYGGA_YTTRANDE_DAYS_HAKTAD", "14"))
 BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE = int(os.environ.get("BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE", "1"))
 BRYGGA_GEMENSAM_PLAN_WEEKS = int(os.environ.get("BRYGGA_GEMENSAM_PLAN_WEEKS", "4"))
+# Days before a deadline its handläggare is reminded, for a kind of deadline that has no rows in
+# the admin's "Påminnelser före frist" yet (a kind added after the seeding migration).
+BRYGGA_REMINDER_DEFAULT_DAYS = (7, 3, 1)
 
 # The automatic transfer of responsibility to the kommun (cases/tasks_care.py): hourly, and
 # shortly after midnight so that a transfer due today happens before the working day.

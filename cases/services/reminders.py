@@ -298,14 +298,16 @@ def reminders_send_digest(*, user_id: int, final_attempt: bool) -> int:
         recipient = waiting[0].recipient
         preference = preference_for(recipient)
         now = timezone.now()
-        if recipient.is_active and preference.email_enabled and recipient.email:
+        # E-mail turned off since the reminders were delivered: they are in the app already.
+        emailing = recipient.is_active and preference.email_enabled and bool(recipient.email)
+        if emailing:
             email = digest_email([_facts(reminder) for reminder in waiting])
             try:
                 send_mail(email.subject, email.body, None, [recipient.email])
             except DELIVERY_ERRORS as exc:
                 error = exc
         for reminder in waiting:
-            reminder.attempts += 1
+            reminder.attempts += int(emailing)
             if error is not None:
                 _record_failure(reminder, error, final=final_attempt)
             else:

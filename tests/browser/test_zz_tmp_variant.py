@@ -348,9 +348,9 @@ def test_timeline_filter_swaps_the_list_in_place(
     # Keyboard users stay on the filter; screen-reader users hear what the filter did.
     expect(page.get_by_label("Visa")).to_be_focused()
     expect(page.get_by_label("Visa")).to_have_value("consent_recorded")
-    expect(page.get_by_role("status").filter(has_text="händelse")).to_have_text(
-        "Samtycke dokumenterat: 1 händelse."
-    )
+    announcement = page.locator("#timeline-status")
+    expect(announcement).to_have_attribute("aria-live", "polite")
+    expect(announcement).to_have_text("Samtycke dokumenterat: 1 händelse.")
     assert_accessible(page)
 
     page.get_by_label("Visa").select_option(label="Alla händelser")
