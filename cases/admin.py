@@ -38,3 +38,5 @@ class BryggaUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, BryggaUserAdmin)
+
+from cases import admin_reminders  # noqa: E402, F401

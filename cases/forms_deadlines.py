@@ -48,12 +48,6 @@ class NotificationPreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["email_enabled", "daily_digest"]
-        help_texts = {
-            "email_enabled": _(
-                "Påminnelserna syns alltid under Notiser. E-posten innehåller bara "
-                "ärendenumret och en länk, aldrig namn eller personnummer."
-            ),
-        }
 
 
 class CalendarTokenForm(forms.Form):

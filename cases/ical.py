@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
@@ -59,7 +58,7 @@ def _date(value: date) -> str:
 
 
 def calendar(*, name: str, events: Iterable[AllDayEvent], now: datetime) -> str:
-    stamp = now.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

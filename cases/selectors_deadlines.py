@@ -99,9 +99,7 @@ def notifications_for(user: User) -> list[Notification]:
 
 
 def notification_for(user: User, pk: int) -> Notification:
-    notification = (
-        Notification.objects.filter(recipient=user, pk=pk).select_related("case").first()
-    )
+    notification = Notification.objects.filter(recipient=user, pk=pk).select_related("case").first()
     if notification is None:
         raise Http404
     return notification
@@ -118,9 +116,7 @@ def active_calendar_token(user: User) -> CalendarFeedToken | None:
 def calendar_owner(token: str) -> User | None:
     """The active user a calendar token in force belongs to (None: the feed is a 404)."""
     found = (
-        CalendarFeedToken.objects.filter(
-            token=token, revoked_at__isnull=True, user__is_active=True
-        )
+        CalendarFeedToken.objects.filter(token=token, revoked_at__isnull=True, user__is_active=True)
         .select_related("user")
         .first()
     )

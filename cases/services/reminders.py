@@ -72,9 +72,7 @@ def reminder_settings() -> rules.ReminderSettings:
         configured_kinds=frozenset(configured),
         default_offsets=frozenset(settings.BRYGGA_REMINDER_DEFAULT_DAYS),
         no_chef_kinds=frozenset(
-            ReminderKindSetting.objects.filter(overdue_to_chef=False).values_list(
-                "kind", flat=True
-            )
+            ReminderKindSetting.objects.filter(overdue_to_chef=False).values_list("kind", flat=True)
         ),
     )
 
@@ -194,7 +192,7 @@ def describe_error(error: BaseException) -> str:
 
 def preference_for(user: User) -> NotificationPreference:
     try:
-        return user.notification_preference  # type: ignore[no-any-return]
+        return user.notification_preference
     except NotificationPreference.DoesNotExist:
         return NotificationPreference(user=user)
 

@@ -228,7 +228,7 @@ def test_shared_attachment_reaches_the_counterpart_and_the_journal_form_is_untou
     # AttachmentForm and NoteForm with the same auto_id): the upload form's radios have no
     # accessible name, and a click on its "Delad" label ticks "Delad" in the journal form.
     shared = upload.get_by_role("radio", name=SHARED)
-    expect(shared).to_have_count(1)
+    expect(shared).to_have_count(1, timeout=1_000)  # the page is loaded: no need to wait
     shared.check()
     expect(
         page.locator("form[action$='/anteckningar/']").get_by_role("radio", name=INTERNAL)
@@ -236,7 +236,7 @@ def test_shared_attachment_reaches_the_counterpart_and_the_journal_form_is_untou
     upload.get_by_role("button", name="Ladda upp").click()
     expect(page.get_by_role("status")).to_contain_text("Filen är uppladdad.")
     attachments = page.locator("section", has=page.get_by_role("heading", name="Bilagor"))
-    expect(attachments.get_by_role("listitem", has_text="behandlingsplan.pdf")).to_contain_text(
+    expect(attachments.get_by_role("listitem").filter(has_text="behandlingsplan.pdf")).to_contain_text(
         "Delad"
     )
     assert_accessible(page)
@@ -373,6 +373,6 @@ def test_case_outside_scope_is_not_found(
     response = page.goto(url)
     assert response is not None and response.status == 404
     # Brygga's own Swedish page (templates/404.html), not Django's bare English fallback.
-    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("html")).to_have_attribute("lang", "sv", timeout=1_000)
     expect(page.locator("body")).not_to_contain_text("Exempelsson")
     assert_accessible(page)

@@ -1,0 +1,79 @@
+""" "Mina frister" and moving a deadline. Thin: selectors read (through the access rule),
+the deadline service writes (with history and audit event)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.typing import AuthenticatedRequest
+from cases import selectors, selectors_deadlines
+from cases.forms_deadlines import DeadlineExtendForm
+from cases.services.deadlines import deadline_extend
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_deadlines(request: AuthenticatedRequest) -> HttpResponse:
+    overview = selectors_deadlines.my_deadlines(request.user, today=timezone.localdate())
+    return render(request, "deadlines/mine.html", {"overview": overview})
+
+
+def _return_to(request: AuthenticatedRequest) -> str:
+    """Back to where the form was opened (the case page or Mina frister), never off-site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("deadlines:mine")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Move a deadline to a new date, with the reason (kept in its history)."""
+    deadline = selectors_deadlines.deadline_for_user(request.user, pk)  # 404 outside scope
+    case = selectors.case_for_user(request.user, deadline.case_id)
+    if not request.user.has_perm("cases.extend_deadline", case):
+        raise PermissionDenied
+    form = DeadlineExtendForm(
+        request.POST if request.method == "POST" else None, current_due_date=deadline.due_date
+    )
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                moved = deadline_extend(
+                    deadline_id=deadline.pk,
+                    actor=request.user,
+                    new_due_date=form.cleaned_data["new_due_date"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("Fristen i %(reference)s är flyttad till %(date)s.")
+                    % {"reference": case.reference, "date": f"{moved.due_date:%Y-%m-%d}"},
+                )
+                return redirect(_return_to(request))
+        status = 400
+    context = {
+        "deadline": deadline,
+        "case": case,
+        "form": form,
+        "changes": deadline.changes.select_related("changed_by"),
+        "next": _return_to(request),
+    }
+    return render(request, "deadlines/extend.html", context, status=status)
