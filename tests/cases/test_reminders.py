@@ -78,9 +78,7 @@ def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setitem(app.conf, "task_default_queue", queue)
     # The worker narrows the app's shared queue selection to ours; put it back afterwards.
     monkeypatch.setattr(app.amqp.queues, "_consume_from", app.amqp.queues._consume_from)
-    monkeypatch.setattr(
-        "celery.app.autoretry.get_exponential_backoff_interval", lambda **kwargs: 0
-    )
+    monkeypatch.setattr("celery.app.autoretry.get_exponential_backoff_interval", lambda **kwargs: 0)
     with start_worker(
         app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
     ):
@@ -349,9 +347,7 @@ def test_final_smtp_failure_is_recorded_and_listed_in_the_admin(
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_changed_offsets_in_the_database_change_the_next_sweep(
-    world: World, worker: None
-) -> None:
+def test_changed_offsets_in_the_database_change_the_next_sweep(world: World, worker: None) -> None:
     with time_machine.travel(at(TODAY), tick=False):
         ten_days = world.deadline(days(10))
         tomorrow = world.deadline(days(1), kind=DeadlineKind.GEMENSAM_PLAN)
@@ -379,9 +375,7 @@ def test_chef_setting_off_keeps_the_overdue_reminder_with_the_handlaggare(
         world.deadline(days(-1))
         sweep_deadlines()
         settle()
-    assert list(Reminder.objects.values_list("recipient_id", "kind")) == [
-        (world.soc.pk, "overdue")
-    ]
+    assert list(Reminder.objects.values_list("recipient_id", "kind")) == [(world.soc.pk, "overdue")]
 
 
 @pytest.mark.worker
@@ -410,9 +404,7 @@ def test_digest_users_get_one_morning_email_listing_the_case_references(
     body = mail.outbox[0].body
     assert mail.outbox[0].subject == "Brygga: dagens påminnelser om frister"
     assert first.case.reference in body and second.case.reference in body
-    assert set(Reminder.objects.values_list("status", "channel")) == {
-        ("skickad", "sammanfattning")
-    }
+    assert set(Reminder.objects.values_list("status", "channel")) == {("skickad", "sammanfattning")}
 
 
 @pytest.mark.worker

@@ -17,7 +17,7 @@ from cases.models import AuditEvent, CareProcess, Case
 from cases.services import care
 from cases.states import State
 from config.celery import app
-from tests.cases.test_workflows import TODAY, _case, _walk_kontraktsvard_to_enforcement, world  # noqa: F401
+from tests.cases.workflow_helpers import make_case, walk_kontraktsvard_to_enforcement
 
 
 def _page(client: HttpClient, user: object, case: Case) -> str:
@@ -26,7 +26,7 @@ def _page(client: HttpClient, user: object, case: Case) -> str:
 
 
 def test_the_kommun_sees_its_next_step_and_frivarden_sees_what_it_waits_for(world, client) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     kommun_page = _page(client, world["users"]["soc"], case)
     assert "Nästa steg" in kommun_page and "Registrera ansökan" in kommun_page
     frivard_page = _page(client, world["users"]["fi"], case)
@@ -38,7 +38,7 @@ def test_the_kommun_sees_its_next_step_and_frivarden_sees_what_it_waits_for(worl
 
 
 def test_posting_a_step_records_it_and_the_wrong_role_changes_nothing(world, client) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     url = reverse("cases:step", args=[case.pk, "register_application"])
     client.force_login(world["users"]["fi"])
     response = client.post(url, {"register_application-received_on": "2026-11-01"})
@@ -52,7 +52,7 @@ def test_posting_a_step_records_it_and_the_wrong_role_changes_nothing(world, cli
 
 
 def test_bad_input_gives_a_swedish_error_summary_and_changes_nothing(world, client) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     client.force_login(world["users"]["soc"])
     response = client.post(
         reverse("cases:step", args=[case.pk, "register_application"]),
@@ -65,7 +65,7 @@ def test_bad_input_gives_a_swedish_error_summary_and_changes_nothing(world, clie
 
 
 def test_a_step_of_an_unrelated_organisation_is_404(world, client) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     client.force_login(world["users"]["other"])
     response = client.post(
         reverse("cases:step", args=[case.pk, "register_application"]),
@@ -77,8 +77,8 @@ def test_a_step_of_an_unrelated_organisation_is_404(world, client) -> None:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_moves_a_due_case_once_even_when_the_task_runs_twice(world) -> None:
-    case = _case(world, "kontraktsvard")
-    _walk_kontraktsvard_to_enforcement(world, case)
+    case = make_case(world, "kontraktsvard")
+    walk_kontraktsvard_to_enforcement(world, case)
     # The payment end passed yesterday (as after a night of downtime).
     CareProcess.objects.filter(case=case).update(
         kv_payment_end=timezone.localdate() - timedelta(days=2)

@@ -9,135 +9,24 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ansvarsforbindelse.models import CareProvider
 from cases.deadline_rules import preliminary_payment_end, term_in_days, yttrande_due
 from cases.models import AuditEvent, Case, Consent, Deadline, DeadlineChange
-from cases.personnummer import luhn_check_digit, parse_identity_number
-from cases.roles import OrganisationKind, Role
 from cases.services import care
-from cases.services.cases import case_create
-from cases.services.consent import consent_record, consent_withdraw
+from cases.services.consent import consent_withdraw
 from cases.states import State
 from cases.tasks_care import transfer_responsibilities
-from tests.factories import MembershipFactory, OrganisationFactory
-
-TODAY = date(2026, 11, 2)
-
-
-def _pnr(n: int) -> str:
-    core = f"850101{n:03d}"
-    return f"19{core}{luhn_check_digit(core)}"
-
-
-@pytest.fixture
-def world(db: None) -> dict:
-    kommun = OrganisationFactory(name="SN Test", kind=OrganisationKind.KOMMUN)
-    frivard = OrganisationFactory(name="Frivården Test", kind=OrganisationKind.FRIVARD)
-    anstalt = OrganisationFactory(name="Anstalten Test", kind=OrganisationKind.ANSTALT)
-    other_kommun = OrganisationFactory(name="SN Annan", kind=OrganisationKind.KOMMUN)
-    users = {
-        "soc": MembershipFactory(organisation=kommun, role=Role.SOCIALSEKRETERARE).user,
-        "chef": MembershipFactory(organisation=kommun, role=Role.ENHETSCHEF).user,
-        "fi": MembershipFactory(organisation=frivard, role=Role.FRIVARDSINSPEKTOR).user,
-        "kh": MembershipFactory(organisation=anstalt, role=Role.KLIENTHANDLAGGARE).user,
-        "other": MembershipFactory(organisation=other_kommun, role=Role.SOCIALSEKRETERARE).user,
-    }
-    both = CareProvider.objects.create(
-        name="Båda AB",
-        organisation_number="556677-8899",
-        procured_by="bada",
-        valid_from=date(2026, 1, 1),
-        form_of_care="institution",
-    )
-    kv_only = CareProvider.objects.create(
-        name="KV AB",
-        organisation_number="559900-0005",
-        procured_by="kriminalvarden",
-        valid_from=date(2026, 1, 1),
-        form_of_care="institution",
-    )
-    return {
-        "kommun": kommun,
-        "frivard": frivard,
-        "anstalt": anstalt,
-        "users": users,
-        "both": both,
-        "kv_only": kv_only,
-    }
-
-
-def _case(world: dict, case_type: str, n: int = 1, *, consent: bool = True) -> Case:
-    owner_key, owner = ("fi", "frivard") if case_type == "kontraktsvard" else ("kh", "anstalt")
-    case = case_create(
-        actor=world["users"][owner_key],
-        organisation=world[owner],
-        case_type=case_type,
-        identity=parse_identity_number(_pnr(n)),
-        first_name="Test",
-        last_name="Person",
-        counterpart=world["kommun"],
-    )
-    if consent:
-        consent_record(
-            case_id=case.pk,
-            actor=world["users"][owner_key],
-            parties=[world[owner], world["kommun"]],
-            scope="Samverkan",
-            given_on=TODAY,
-            form="muntligt",
-            oral_note="Muntligt samtycke vid besök.",
-        )
-    return Case.objects.get(pk=case.pk)
+from tests.cases.workflow_helpers import TODAY, make_case, walk_kontraktsvard_to_enforcement
 
 
 def _state(case: Case) -> str:
     return Case.objects.get(pk=case.pk).state
 
 
-def _walk_kontraktsvard_to_enforcement(world: dict, case: Case) -> None:
-    u = world["users"]
-    care.application_register(case_id=case.pk, actor=u["soc"], received_on=TODAY)
-    care.investigation_start(case_id=case.pk, actor=u["soc"])
-    care.decision_record(
-        case_id=case.pk,
-        actor=u["soc"],
-        decision="beviljat",
-        decision_date=TODAY,
-        to_client_on=TODAY,
-        to_client_how="brev",
-        to_kv_on=TODAY,
-        to_kv_how="telefon",
-    )
-    care.care_provider_propose(
-        case_id=case.pk,
-        actor=u["fi"],
-        provider=world["both"],
-        planned_start=TODAY,
-        planned_end=TODAY + timedelta(days=180),
-    )
-    care.treatment_plan_register(
-        case_id=case.pk, actor=u["fi"], plan_date=TODAY, summary="Behandling"
-    )
-    care.judgment_register(
-        case_id=case.pk,
-        actor=u["fi"],
-        judgment_date=TODAY,
-        pafoljd="kontraktsvard",
-        alternative_prison_term_days=term_in_days(months=9),
-    )
-    care.enforcement_start(
-        case_id=case.pk,
-        actor=u["fi"],
-        placement_start=TODAY,
-        kv_payment_end=TODAY + timedelta(days=180),
-    )
-
-
 @time_machine.travel(TODAY, tick=False)
 def test_kontraktsvard_walks_from_request_to_closed_with_each_step_audited(world) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     assert _state(case) == State.SAMTYCKE  # automatic once consent covers both parties
-    _walk_kontraktsvard_to_enforcement(world, case)
+    walk_kontraktsvard_to_enforcement(world, case)
     assert _state(case) == State.KV_BETALNINGSANSVAR
     with time_machine.travel(TODAY + timedelta(days=181), tick=False):
         assert transfer_responsibilities() == 1
@@ -168,7 +57,7 @@ def test_kontraktsvard_walks_from_request_to_closed_with_each_step_audited(world
 
 @time_machine.travel(TODAY, tick=False)
 def test_vardvistelse_walks_from_aktualiserad_to_closed(world) -> None:
-    case = _case(world, "vardvistelse")
+    case = make_case(world, "vardvistelse")
     u = world["users"]
     assert _state(case) == State.SAMTYCKE
     care.application_register(case_id=case.pk, actor=u["soc"], received_on=TODAY)
@@ -209,7 +98,7 @@ def test_vardvistelse_walks_from_aktualiserad_to_closed(world) -> None:
 
 @time_machine.travel(TODAY, tick=False)
 def test_steps_are_refused_to_the_wrong_role_or_organisation(world) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     u = world["users"]
     with pytest.raises(PermissionDenied):  # the application is the kommun's step
         care.application_register(case_id=case.pk, actor=u["fi"], received_on=TODAY)
@@ -241,7 +130,7 @@ def test_steps_are_refused_to_the_wrong_role_or_organisation(world) -> None:
 
 @time_machine.travel(TODAY, tick=False)
 def test_withdrawn_consent_stops_the_next_step_with_the_reason(world) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     consent = Consent.objects.get(case=case)
     consent_withdraw(consent_id=consent.pk, actor=world["users"]["fi"], note="Återkallat")
     with pytest.raises((PermissionDenied, ValidationError)):
@@ -251,16 +140,16 @@ def test_withdrawn_consent_stops_the_next_step_with_the_reason(world) -> None:
 
 @time_machine.travel(TODAY, tick=False)
 def test_without_consent_the_case_stays_initierad(world) -> None:
-    case = _case(world, "kontraktsvard", consent=False)
+    case = make_case(world, "kontraktsvard", consent=False)
     assert _state(case) == State.INITIERAD
     with pytest.raises(ValidationError):  # nothing can happen before consent
         care.application_register(case_id=case.pk, actor=world["users"]["soc"], received_on=TODAY)
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_avslag_and_another_pafoljd_end_the_case(world) -> None:
+def test_avslag_and_another_pafoljd_end_themake_case(world) -> None:
     u = world["users"]
-    first = _case(world, "kontraktsvard", 1)
+    first = make_case(world, "kontraktsvard", 1)
     care.application_register(case_id=first.pk, actor=u["soc"], received_on=TODAY)
     care.investigation_start(case_id=first.pk, actor=u["soc"])
     care.decision_record(
@@ -274,7 +163,7 @@ def test_avslag_and_another_pafoljd_end_the_case(world) -> None:
         to_kv_how="brev",
     )
     assert _state(first) == State.AVSLUTAD
-    second = _case(world, "kontraktsvard", 2)
+    second = make_case(world, "kontraktsvard", 2)
     care.application_register(case_id=second.pk, actor=u["soc"], received_on=TODAY)
     care.investigation_start(case_id=second.pk, actor=u["soc"])
     care.decision_record(
@@ -310,7 +199,7 @@ def test_avslag_and_another_pafoljd_end_the_case(world) -> None:
 def test_abort_from_every_active_kontraktsvard_state_needs_a_reason(
     world, steps_before_abort
 ) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     u = world["users"]
     steps = [
         lambda: care.application_register(case_id=case.pk, actor=u["soc"], received_on=TODAY),
@@ -367,7 +256,7 @@ def test_yttrande_default_is_14_days_when_haktad_and_none_otherwise() -> None:
 
 @time_machine.travel(TODAY, tick=False)
 def test_presentence_request_sets_and_extends_the_yttrande_deadline_with_history(world) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     fi = world["users"]["fi"]
     care.presentence_request_record(
         case_id=case.pk, actor=fi, request_date=TODAY, haktad=True, yttrande_date=None
@@ -421,7 +310,7 @@ def test_preliminary_payment_end_is_two_thirds_of_the_term_rounded_up() -> None:
 
 @time_machine.travel(TODAY, tick=False)
 def test_choosing_against_the_recommendation_needs_a_reason_and_is_recorded(world) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     u = world["users"]
     care.application_register(case_id=case.pk, actor=u["soc"], received_on=TODAY)
     care.investigation_start(case_id=case.pk, actor=u["soc"])
@@ -459,8 +348,8 @@ def test_choosing_against_the_recommendation_needs_a_reason_and_is_recorded(worl
 
 @time_machine.travel(TODAY, tick=False)
 def test_change_of_provider_keeps_the_old_choice_and_needs_a_reason(world) -> None:
-    case = _case(world, "kontraktsvard")
-    _walk_kontraktsvard_to_enforcement(world, case)
+    case = make_case(world, "kontraktsvard")
+    walk_kontraktsvard_to_enforcement(world, case)
     with pytest.raises(ValidationError):
         care.care_provider_change(
             case_id=case.pk,
@@ -484,7 +373,7 @@ def test_change_of_provider_keeps_the_old_choice_and_needs_a_reason(world) -> No
 
 @time_machine.travel(TODAY, tick=False)
 def test_joint_plan_after_placement_closes_its_deadline_and_coordination_switches(world) -> None:
-    case = _case(world, "kontraktsvard")
+    case = make_case(world, "kontraktsvard")
     u = world["users"]
     with pytest.raises(ValidationError):  # not before the placement starts
         care.joint_plan_save(
@@ -496,7 +385,7 @@ def test_joint_plan_after_placement_closes_its_deadline_and_coordination_switche
             overall_responsible="z",
             follow_up_date=None,
         )
-    _walk_kontraktsvard_to_enforcement(world, case)
+    walk_kontraktsvard_to_enforcement(world, case)
     plan_deadline = Deadline.objects.get(case=case, kind="gemensam_plan")
     assert plan_deadline.due_date == TODAY + timedelta(weeks=4)
     care.joint_plan_save(
@@ -517,8 +406,8 @@ def test_joint_plan_after_placement_closes_its_deadline_and_coordination_switche
 
 @time_machine.travel(TODAY, tick=False)
 def test_transfer_after_downtime_happens_once_and_not_early(world) -> None:
-    case = _case(world, "kontraktsvard")
-    _walk_kontraktsvard_to_enforcement(world, case)
+    case = make_case(world, "kontraktsvard")
+    walk_kontraktsvard_to_enforcement(world, case)
     with time_machine.travel(TODAY + timedelta(days=180), tick=False):
         assert transfer_responsibilities() == 0  # the payment end day itself is still KV's
     with time_machine.travel(TODAY + timedelta(days=185), tick=False):  # five days of downtime
