@@ -55,10 +55,18 @@ class CaseQuerySet(models.QuerySet["Case"]):
             user=user,
             permission__codename="view_protected_identity",
         )
+        # Avhopparuppdrag (003): only the users assigned to the uppdrag in each kommun, never the
+        # whole organisation; the assignment is an explicit per-case grant.
+        assigned = CaseUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename="work_on_assigned_case"
+        )
         return self.annotate(
             shared_access=Q(owner_organisation_id__in=staff_orgs) | Exists(consent_covers),
             identity_visible=Q(client__protected_identity=False) | Exists(identity_granted),
-        ).filter(Exists(participates) | Exists(consent_covers))
+        ).filter(
+            Exists(participates) | Exists(consent_covers),
+            ~Q(case_type=CaseType.AVHOPPARUPPDRAG) | Exists(assigned),
+        )
 
 
 @pghistory.track()
@@ -94,6 +102,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["-updated_at", "id"], name="case_updated_idx"),
             models.Index(fields=["case_type", "state"], name="case_type_state_idx"),
             models.Index(fields=["malnummer"], name="case_malnummer_idx"),
+        ]
+        permissions = [
+            ("work_on_assigned_case", "Tilldelad ärendet (krävs för avhopparuppdrag)"),
         ]
 
     def __str__(self) -> str:
@@ -166,3 +177,6 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
     """Explicit per-user grants on a case (e.g. avhopparuppdrag: only assigned users)."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["content_object", "user"], name="case_perm_obj_user_idx")]
