@@ -26,6 +26,7 @@ NAVIGATION = (
     NavItem(
         _("Organisationens ärenden"), "cases:organisation_cases", CASEWORKER_ROLES | CHEF_ROLES
     ),
+    NavItem(_("Nytt ärende"), "cases:create", CASEWORKER_ROLES | CHEF_ROLES),
     NavItem(_("Mina frister"), "deadlines:mine", CASEWORKER_ROLES | CHEF_ROLES),
     NavItem(_("Loggkontroll"), "cases:log_review", CHEF_ROLES),
     NavItem(_("Medarbetare"), "cases:members", CHEF_ROLES | ADMIN_ROLES),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -37,6 +38,7 @@ class DemoAccount:
     role: str
 
 
+@transaction.atomic
 def seed(*, password: str) -> list[DemoAccount]:
     organisations = _seed_organisations()
     accounts = _seed_users(organisations, password=password)

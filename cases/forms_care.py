@@ -136,8 +136,12 @@ class JudgmentForm(forms.Form):
     term_years = forms.IntegerField(
         label=_("Alternativt fängelsestraff: år"), min_value=0, max_value=10, required=False
     )
-    term_months = forms.IntegerField(label=_("månader"), min_value=0, max_value=11, required=False)
-    term_days = forms.IntegerField(label=_("dagar"), min_value=0, max_value=30, required=False)
+    term_months = forms.IntegerField(
+        label=_("Alternativt fängelsestraff: månader"), min_value=0, max_value=11, required=False
+    )
+    term_days = forms.IntegerField(
+        label=_("Alternativt fängelsestraff: dagar"), min_value=0, max_value=30, required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django_fsm import has_transition_perm
 
 from cases.forms_care import (
     STEP_FORMS,
@@ -79,11 +78,14 @@ def workflow_panel(
             continue  # automatic steps (consent, the date-driven transfer)
         method = getattr(workflow_case, transition.name)
         label = str(transition.custom["label"])
-        if has_transition_perm(method, user):
+        if not transition.has_perm(workflow_case, user):
+            continue
+        blockers = unmet_conditions(method, before_facts=True)
+        if blockers:
+            blocked.append(Step(transition.name, label, None, blockers))
+        else:
             form = bound.get(transition.name) or STEP_FORMS[form_name](prefix=transition.name)
             steps.append(Step(transition.name, label, form))
-        elif transition.has_perm(workflow_case, user):
-            blocked.append(Step(transition.name, label, None, unmet_conditions(method)))
     membership = acting_membership(user, case)
     is_frivard = membership is not None and membership.organisation.kind == OrganisationKind.FRIVARD
     open_case = case.state not in CLOSED_STATES

@@ -544,14 +544,18 @@ def joint_plan_save(*, case_id: int, actor: User, **parts: Any) -> JointPlan:
 
 def coordinating_party(case: Case) -> Participation:
     """000: "Kriminalvården ansvarar för samordning av uppföljningen tills betalningsansvaret
-    övergår till socialtjänsten, därefter tar socialtjänsten över"."""
-    process = CareProcess.objects.filter(case=case).first()
-    transfer = process.transfer_date if process else None
+    övergår till socialtjänsten, därefter tar socialtjänsten över". The switch follows the
+    transfer step itself (DOMAIN §3.1 step 10), not the calendar: until the scheduled task has
+    moved the case, Kriminalvården still coordinates."""
+    from cases.states import State
+
     kommun = _party(case, OrganisationKind.KOMMUN)
     kv = _party(case, OrganisationKind.FRIVARD, OrganisationKind.ANSTALT)
-    if transfer is not None and timezone.localdate() >= transfer and kommun is not None:
-        return kommun
-    party = kv or kommun
+    transferred = case.state in (State.KOMMUN_BETALNINGSANSVAR, State.EFTER_VF) or (
+        case.state in CLOSED_STATES
+        and CareProcess.objects.filter(case=case, transferred_at__isnull=False).exists()
+    )
+    party = (kommun or kv) if transferred else (kv or kommun)
     assert party is not None
     return party
 

@@ -32,6 +32,20 @@ from cases.services import cases as case_services
 from cases.services import consent as consent_services
 from cases.services import journal as journal_services
 
+# Several forms share one page: their fields need ids of their own (the journal and the upload
+# form both have a "visibility" radio group; each active consent has its own withdrawal form).
+ATTACHMENT_IDS = "id_bilaga_%s"
+
+
+def _with_withdraw_forms(consents: Any, bound: ConsentWithdrawForm | None) -> list[Any]:
+    rows = list(consents)
+    for consent in rows:
+        if bound is not None and bound.prefix == f"aterkalla-{consent.pk}":
+            consent.withdraw_form = bound
+        else:
+            consent.withdraw_form = ConsentWithdrawForm(prefix=f"aterkalla-{consent.pk}")
+    return rows
+
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
     """Put a service's ValidationError on the form so the error summary shows it."""
@@ -55,17 +69,16 @@ def _render_case(
         "membership": membership,
         "client": client_identity(case),
         "participations": case.participations.all(),
-        "consents": selectors.consents_for(case),
+        "consents": _with_withdraw_forms(selectors.consents_for(case), forms.get("withdraw_form")),
         "deadlines": selectors.deadlines_for(case),
         "timeline": selectors.timeline_for(user, case),
         "timeline_form": TimelineFilterForm(),
         "notes": selectors.notes_for(user, case),
         "attachments": selectors.attachments_for(user, case),
         "consent_form": forms.get("consent_form") or ConsentForm(case=case),
-        "withdraw_form": forms.get("withdraw_form") or ConsentWithdrawForm(),
         "note_form": forms.get("note_form")
         or NoteForm(initial={"corrects": corrects} if corrects else None),
-        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(auto_id=ATTACHMENT_IDS),
         "assign_form": forms.get("assign_form")
         or AssignHandlaggareForm(organisation=membership.organisation if membership else None),
         "correcting": corrects,
@@ -164,7 +177,7 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
     case = selectors.case_for_user(request.user, pk)
     if not Consent.objects.filter(pk=consent_pk, case=case).exists():
         raise Http404
-    form = ConsentWithdrawForm(request.POST)
+    form = ConsentWithdrawForm(request.POST, prefix=f"aterkalla-{consent_pk}")
     if form.is_valid():
         try:
             consent_services.consent_withdraw(
@@ -208,7 +221,7 @@ def note_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = AttachmentForm(request.POST, request.FILES, auto_id=ATTACHMENT_IDS)
     if form.is_valid():
         try:
             journal_services.attachment_add(

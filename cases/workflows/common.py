@@ -136,11 +136,20 @@ def transfer_date_reached(case: Case) -> bool:
     return transfer is not None and transfer <= timezone.localdate()
 
 
-def unmet_conditions(bound_method: Any) -> list[str]:
-    """The messages of the guards that stop a transition right now (for the case page)."""
+def unmet_conditions(bound_method: Any, *, before_facts: bool = False) -> list[str]:
+    """The messages of the guards that stop a transition right now (for the case page).
+
+    ``before_facts``: leave out the guards the step's own form satisfies (its
+    ``custom["provides"]``, e.g. "a vårdgivare is chosen" for "Föreslå vårdgivare"), because
+    the step is offered *so that* the person can record that fact."""
     meta = bound_method._django_fsm
     instance = bound_method.__self__
     transition = meta.get_transition(meta.field.get_state(instance))
     if transition is None:
         return []
-    return [str(getattr(c, "message", "")) for c in transition.conditions if not c(instance)]
+    provided = transition.custom.get("provides", []) if before_facts else []
+    return [
+        str(getattr(c, "message", ""))
+        for c in transition.conditions
+        if c not in provided and not c(instance)
+    ]

@@ -75,7 +75,11 @@ class Kontraktsvard(Case):
         target=State.VARDGIVARE_FORESLAGEN,
         conditions=[c.consent_covers_both_parties, c.decision_granted, c.care_provider_chosen],
         permission=c.is_frivard,
-        custom={"label": _("Föreslå vårdgivare"), "form": "care_provider"},
+        custom={
+            "label": _("Föreslå vårdgivare"),
+            "form": "care_provider",
+            "provides": [c.care_provider_chosen],
+        },
     )
     def propose_care_provider(self) -> None:
         """000: frivården proposes a vårdgivare in consultation with the kommun."""
@@ -86,7 +90,11 @@ class Kontraktsvard(Case):
         target=State.BEHANDLINGSPLAN,
         conditions=[c.consent_covers_both_parties, c.treatment_plan_registered],
         permission=c.is_frivard,
-        custom={"label": _("Registrera behandlingsplan"), "form": "treatment_plan"},
+        custom={
+            "label": _("Registrera behandlingsplan"),
+            "form": "treatment_plan",
+            "provides": [c.treatment_plan_registered],
+        },
     )
     def register_treatment_plan(self) -> None:
         """000: "När ansvarsförbindelse har beviljats upprättar frivården en behandlingsplan"."""
@@ -113,7 +121,11 @@ class Kontraktsvard(Case):
             c.payment_end_known,
         ],
         permission=c.is_frivard,
-        custom={"label": _("Registrera placeringsstart"), "form": "placement_kv"},
+        custom={
+            "label": _("Registrera placeringsstart"),
+            "form": "placement_kv",
+            "provides": [c.payment_end_known],
+        },
     )
     def start_enforcement(self) -> None:
         """Kriminalvården has the main and the payment responsibility until two thirds of the

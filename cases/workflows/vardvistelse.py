@@ -57,7 +57,11 @@ class Vardvistelse(Case):
         target=State.VARDGIVARE_FORESLAGEN,
         conditions=[c.consent_covers_both_parties, c.care_provider_chosen],
         permission=c.is_kriminalvarden,
-        custom={"label": _("Föreslå vårdgivare"), "form": "care_provider"},
+        custom={
+            "label": _("Föreslå vårdgivare"),
+            "form": "care_provider",
+            "provides": [c.care_provider_chosen],
+        },
     )
     def propose_care_provider(self) -> None:
         """000: "Kriminalvården föreslår lämpliga vårdgivare efter samråd med socialtjänsten"."""
@@ -79,7 +83,11 @@ class Vardvistelse(Case):
         target=State.ANSVARSFORBINDELSE_SKICKAD,
         conditions=[c.consent_covers_both_parties, c.decision_granted, c.commitment_sent],
         permission=c.is_kommun,
-        custom={"label": _("Ansvarsförbindelsen skickad"), "form": "commitment"},
+        custom={
+            "label": _("Ansvarsförbindelsen skickad"),
+            "form": "commitment",
+            "provides": [c.commitment_sent],
+        },
     )
     def send_commitment(self) -> None:
         """000: "Kommunen skriver under ansvarsförbindelse och skickar till ... anstalten"."""
@@ -90,7 +98,11 @@ class Vardvistelse(Case):
         target=State.PLACERING,
         conditions=[c.consent_covers_both_parties, c.conditional_release_known],
         permission=c.is_kriminalvarden,
-        custom={"label": _("Registrera placeringsstart"), "form": "placement_vv"},
+        custom={
+            "label": _("Registrera placeringsstart"),
+            "form": "placement_vv",
+            "provides": [c.conditional_release_known],
+        },
     )
     def start_placement(self) -> None:
         """Kriminalvården has the main and payment responsibility until the VF date (000)."""

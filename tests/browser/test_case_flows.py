@@ -9,10 +9,12 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, expect
 
 from cases.models import Case, Client, Consent
 from cases.personnummer import luhn_check_digit
+from cases.services.journal import note_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +36,8 @@ PDF = (
 
 def invented_personnummer() -> str:
     """A valid personnummer for a made-up client, typed as YYMMDD-NNNN."""
-    core = "920417" + "238"
-    return f"920417-238{luhn_check_digit(core)}"
+    birth, serial = "920417", "238"
+    return f"{birth}-{serial}{luhn_check_digit(birth + serial)}"
 
 
 @pytest.fixture
@@ -68,8 +70,8 @@ def test_frivardsinspektor_opens_a_case_documents_consent_and_the_kommun_reads_i
     assert_accessible(page)
 
     page.get_by_label("Ärendetyp").select_option(label="Kontraktsvård")
-    expect(page.get_by_label("Din organisation i ärendet")).to_have_value(
-        str(demo_accounts["fi.frivard-gbg"].memberships.get().organisation_id)  # type: ignore[attr-defined]
+    expect(page.get_by_label("Din organisation i ärendet").locator("option:checked")).to_have_text(
+        FRIVARDEN
     )
     page.get_by_label("Personnummer eller samordningsnummer").fill(invented_personnummer())
     page.get_by_label("Förnamn").fill("Tove")
@@ -83,6 +85,7 @@ def test_frivardsinspektor_opens_a_case_documents_consent_and_the_kommun_reads_i
     expect(status).to_contain_text(re.compile(r"Ärendet KV-\d{4}-\d{5} är skapat"))
     reference = REFERENCE.search(status.inner_text())
     assert reference is not None
+    expect(page).to_have_url(re.compile(r"/arenden/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Kontraktsvård {reference.group()}")
     expect(page.get_by_text("Tove Påhittsdotter")).to_be_visible()
     expect(page.get_by_text("Inget samtycke är dokumenterat.")).to_be_visible()
@@ -142,9 +145,6 @@ def test_counterpart_sees_only_the_request_before_consent(
     assert_accessible: Callable[[Page], None],
 ) -> None:
     # Frivården wrote an internal and a shared note; neither may reach Centrum without consent.
-    from cases.services.journal import note_add
-    from django.contrib.auth import get_user_model
-
     case = Case.objects.get(malnummer=WITHOUT_CONSENT)
     frivard = get_user_model().objects.get(username="fi.frivard-gbg")
     note_add(
@@ -223,26 +223,29 @@ def test_shared_attachment_reaches_the_counterpart_and_the_journal_form_is_untou
     upload.get_by_label("Fil", exact=True).set_input_files(
         files=[{"name": "behandlingsplan.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    # The upload form's own "Delad" choice, by its label. Today the Bilagor and Journal forms
-    # both give their radios the ids id_visibility_0/1 (cases/views/detail.py renders
-    # AttachmentForm and NoteForm with the same auto_id): the upload form's radios have no
-    # accessible name, and a click on its "Delad" label ticks "Delad" in the journal form.
+    # The upload form's own "Delad" choice, by its label: the Bilagor and Journal forms have
+    # radios of their own ids, so a click on this label must not tick the journal's "Delad".
     shared = upload.get_by_role("radio", name=SHARED)
     expect(shared).to_have_count(1, timeout=1_000)  # the page is loaded: no need to wait
-    shared.check()
+    upload.get_by_text(SHARED).click()  # on the label, as with a mouse
+    expect(shared).to_be_checked()
     expect(
-        page.locator("form[action$='/anteckningar/']").get_by_role("radio", name=INTERNAL)
+        # The journal form sits in a closed <details>: hidden, but it must stay "Intern".
+        page.locator("form[action$='/anteckningar/']").get_by_role(
+            "radio", name=INTERNAL, include_hidden=True
+        )
     ).to_be_checked()
     upload.get_by_role("button", name="Ladda upp").click()
     expect(page.get_by_role("status")).to_contain_text("Filen är uppladdad.")
     attachments = page.locator("section", has=page.get_by_role("heading", name="Bilagor"))
-    expect(attachments.get_by_role("listitem").filter(has_text="behandlingsplan.pdf")).to_contain_text(
-        "Delad"
-    )
+    expect(
+        attachments.get_by_role("listitem").filter(has_text="behandlingsplan.pdf")
+    ).to_contain_text("Delad")
     assert_accessible(page)
 
     login_as(other_page, "soc.nordost")
     other_page.goto(url)
+    assert_accessible(other_page)
     with other_page.expect_download() as download:
         other_page.get_by_role("link", name="behandlingsplan.pdf").click()
     # The file name carries the case reference, never the client's name.
@@ -296,7 +299,7 @@ def test_forms_refuse_a_wrong_check_digit_and_written_consent_without_the_form(
     expect(consent.get_by_label("Göteborgs stad, socialnämnden Centrum")).to_be_focused()
 
 
-def _tab_to(page: Page, is_target: str, limit: int = 80) -> None:
+def _tab_to(page: Page, is_target: str, limit: int = 150) -> None:
     """Press Tab until the focused element satisfies the JS predicate ``is_target(el)``."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -354,13 +357,11 @@ def test_timeline_filter_swaps_the_list_in_place(
     announcement = page.locator("#timeline-status")
     expect(announcement).to_have_attribute("aria-live", "polite")
     expect(announcement).to_have_text("Samtycke dokumenterat: 1 händelse.")
-    assert_accessible(page)
 
     page.get_by_label("Visa").select_option(label="Alla händelser")
     expect(events.filter(has_text="Ärendet skapades")).to_have_count(1)
-    expect(page.locator("#timeline-status")).to_have_text(
-        re.compile(r"^Alla händelser: \d+ händelser\.$")
-    )
+    expect(announcement).to_have_text(re.compile(r"^Alla händelser: \d+ händelser\.$"))
+    assert_accessible(page)
 
 
 def test_case_outside_scope_is_not_found(

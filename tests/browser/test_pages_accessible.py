@@ -17,7 +17,14 @@ from cases.roles import CASEWORKER_ROLES, CHEF_ROLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROLES = ("soc.nordost", "chef.nordost", "fi.frivard-gbg", "kh.radanefors", "extern.af-gbg", "sysf.nordost")
+ROLES = (
+    "soc.nordost",
+    "chef.nordost",
+    "fi.frivard-gbg",
+    "kh.radanefors",
+    "extern.af-gbg",
+    "sysf.nordost",
+)
 PHONE_WIDTH = 360
 
 
@@ -67,6 +74,7 @@ def _visit_everything_as(
     else:
         assert response.status == 404  # only caseworkers and chefs open cases
 
+    page.goto("/")
     footer = page.get_by_role("contentinfo")
     footer.get_by_role("link", name="Tillgänglighetsredogörelse").click()
     expect(page).to_have_url("/tillganglighet/")

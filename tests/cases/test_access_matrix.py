@@ -237,7 +237,7 @@ def test_withdrawal_removes_access_immediately_and_is_on_the_timeline(client: Ht
     client.force_login(world.users["soc_owner"])
     response = client.post(
         reverse("cases:consent_withdraw", args=[world.case.pk, consent.pk]),
-        {"note": "Klienten ringde och återkallade samtycket."},
+        {f"aterkalla-{consent.pk}-note": "Klienten ringde och återkallade samtycket."},
     )
     assert response.status_code == 302
     _, body = _get(client, world.users["fi_counterpart"], url)

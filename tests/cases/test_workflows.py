@@ -401,7 +401,12 @@ def test_joint_plan_after_placement_closes_its_deadline_and_coordination_switche
     assert plan_deadline.status == "klar"
     assert care.coordinating_party(case).organisation == world["frivard"]
     with time_machine.travel(TODAY + timedelta(days=181), tick=False):
-        assert care.coordinating_party(case).organisation == world["kommun"]
+        # The date alone does not switch coordination; the transfer step does.
+        assert (
+            care.coordinating_party(Case.objects.get(pk=case.pk)).organisation == world["frivard"]
+        )
+        transfer_responsibilities()
+        assert care.coordinating_party(Case.objects.get(pk=case.pk)).organisation == world["kommun"]
 
 
 @time_machine.travel(TODAY, tick=False)
