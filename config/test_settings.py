@@ -24,3 +24,23 @@ if os.environ.get("BRYGGA_TEST_DB_SUFFIX"):
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"test_brygga_{os.environ['BRYGGA_TEST_DB_SUFFIX']}"
     }
+
+# Each pytest-xdist worker gets a Redis database of its own: tests clear the cache (FLUSHDB) and
+# run Celery workers, and one worker's flush must not drop another worker's queued tasks.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _db = 10 + int(_XDIST_WORKER[2:]) % 6
+
+    def _with_db(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme in {"redis", "rediss"}:
+            return urlunsplit(parts._replace(path=f"/{_db}"))
+        # unix:// and redis+socket:// take the database as a query parameter (and urlunsplit
+        # would drop the empty host of "unix:///path").
+        return f"{url.split('?')[0]}?db={_db}"
+
+    REDIS_URL = _with_db(REDIS_URL)  # noqa: F405
+    CELERY_BROKER_URL = _with_db(CELERY_BROKER_URL)  # noqa: F405
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
