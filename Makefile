@@ -35,5 +35,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Page timings on the synthetic data set beside a bare Django view (docs/performance.md).
+bench: install
+	$(BIN)/python -m bench
+
 clean-embedded: install
 	$(BIN)/python -m config.embedded reset

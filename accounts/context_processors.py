@@ -28,6 +28,10 @@ NAVIGATION = (
     ),
     NavItem(_("Nytt ärende"), "cases:create", CASEWORKER_ROLES | CHEF_ROLES),
     NavItem(_("Mina frister"), "deadlines:mine", CASEWORKER_ROLES | CHEF_ROLES),
+    NavItem(
+        _("Avhopparuppdrag"), "avhopp:overview", frozenset({"socialsekreterare", "enhetschef"})
+    ),
+    NavItem(_("Översikt"), "deviations:dashboard", CHEF_ROLES),
     NavItem(_("Loggkontroll"), "cases:log_review", CHEF_ROLES),
     NavItem(_("Medarbetare"), "cases:members", CHEF_ROLES | ADMIN_ROLES),
     NavItem(_("Administration"), "admin:index", staff_only=True),

@@ -59,7 +59,22 @@ class ReminderAdmin(admin.ModelAdmin):
     list_select_related = ["deadline__case", "recipient"]
     search_fields = ["deadline__case__reference"]
     date_hierarchy = "created_at"
-    fields = list_display
+    # The detail page shows the same safe columns (not the deadline's free-text label).
+    fields = readonly_fields = (
+        "case_reference",
+        "deadline_kind",
+        "kind",
+        "due_on",
+        "recipient",
+        "status",
+        "channel",
+        "created_at",
+        "queued_at",
+        "attempts",
+        "sent_at",
+        "failed_at",
+        "last_error",
+    )
 
     @admin.display(description=_("ärende"), ordering="deadline__case__reference")
     def case_reference(self, reminder: Reminder) -> str:

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Registers OpClass as an index-expression wrapper (the trigram indexes of the name search).
+    "django.contrib.postgres",
     "django_htmx",
     "template_partials",
     "django_otp",
@@ -65,6 +67,8 @@ INSTALLED_APPS = [
     "cases",
     "ansvarsforbindelse",
     "inslussning",
+    "deviations",
+    "avhopp",
 ]
 
 MIDDLEWARE = [
@@ -328,4 +332,15 @@ CELERY_BEAT_SCHEDULE["transfer-responsibilities-hourly"] = {
 CELERY_BEAT_SCHEDULE["transfer-responsibilities-night"] = {
     "task": "cases.tasks_care.transfer_responsibilities",
     "schedule": crontab(hour=0, minute=5),
+}
+
+# Deviations (issue 8): the full detection of routine deviations after midnight (dates that
+# passed) and every 15 minutes (changes made during the day); both runs are idempotent.
+CELERY_BEAT_SCHEDULE["detect-deviations-nightly"] = {
+    "task": "deviations.tasks.detect_deviations",
+    "schedule": crontab(hour=0, minute=20),
+}
+CELERY_BEAT_SCHEDULE["detect-deviations-changes"] = {
+    "task": "deviations.tasks.detect_deviations",
+    "schedule": crontab(minute="*/15"),
 }

@@ -37,9 +37,10 @@ if _XDIST_WORKER.startswith("gw"):
         parts = urlsplit(url)
         if parts.scheme in {"redis", "rediss"}:
             return urlunsplit(parts._replace(path=f"/{_db}"))
-        # unix:// and redis+socket:// take the database as a query parameter (and urlunsplit
-        # would drop the empty host of "unix:///path").
-        return f"{url.split('?')[0]}?db={_db}"
+        # A Unix socket takes the database as a query parameter: redis-py's unix:// as "db",
+        # kombu's redis+socket:// as "virtual_host" (urlunsplit would drop the empty host).
+        parameter = "virtual_host" if parts.scheme == "redis+socket" else "db"
+        return f"{url.split('?')[0]}?{parameter}={_db}"
 
     REDIS_URL = _with_db(REDIS_URL)  # noqa: F405
     CELERY_BROKER_URL = _with_db(CELERY_BROKER_URL)  # noqa: F405

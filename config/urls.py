@@ -12,6 +12,9 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("arenden/", include("cases.urls")),
     path("frister/", include("cases.urls_deadlines")),
+    path("ansvarsforbindelser/", include("ansvarsforbindelse.urls")),
+    path("avhopparuppdrag/", include("avhopp.urls")),
+    path("avvikelser/", include("deviations.urls")),
     path("admin/", admin.site.urls),
 ]
 

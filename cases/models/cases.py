@@ -6,6 +6,7 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import UserObjectPermissionBase
@@ -102,6 +103,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["-updated_at", "id"], name="case_updated_idx"),
             models.Index(fields=["case_type", "state"], name="case_type_state_idx"),
             models.Index(fields=["malnummer"], name="case_malnummer_idx"),
+            # The search matches reference and målnummer with iexact (UPPER(col) = UPPER(%s)):
+            # only an index on the same expression serves it (docs/performance.md).
+            models.Index(Upper("reference"), name="case_reference_upper_idx"),
+            models.Index(Upper("malnummer"), name="case_malnummer_upper_idx"),
         ]
         permissions = [
             ("work_on_assigned_case", "Tilldelad ärendet (krävs för avhopparuppdrag)"),

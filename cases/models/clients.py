@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pghistory
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
@@ -42,6 +44,19 @@ class Client(models.Model):
             models.UniqueConstraint(fields=["id_kind", "id_number"], name="client_unique_id_number")
         ]
         permissions = [("view_protected_identity", "Får se skyddade personuppgifter")]
+        indexes = [
+            # Search by personnummer: the unique constraint leads with id_kind and cannot serve
+            # a lookup on the number alone (docs/performance.md).
+            models.Index(fields=["id_number"], name="client_id_number_idx"),
+            # Search by name is icontains (UPPER(col) LIKE UPPER('%term%')): trigram indexes
+            # on the same expressions (pg_trgm, migration 0008).
+            GinIndex(
+                OpClass(Upper("first_name"), name="gin_trgm_ops"), name="client_first_name_trgm_idx"
+            ),
+            GinIndex(
+                OpClass(Upper("last_name"), name="gin_trgm_ops"), name="client_last_name_trgm_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         # Deliberately not the name: str() ends up in logs, admin messages and error reports.

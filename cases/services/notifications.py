@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -50,7 +51,7 @@ def calendar_token_create(*, user: User) -> CalendarFeedToken:
     """A new calendar link; the old one (if any) stops working at once. 256 random bits:
     the URL is the only key, since calendar programs cannot log in."""
     # Lock the user: two clicks at once must not both create a link (one in force per user).
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     calendar_token_revoke(user=user)
     return CalendarFeedToken.objects.create(user=user, token=secrets.token_urlsafe(32))
 

@@ -30,7 +30,8 @@ from tests.factories import (
 #  5. one page of cases, with client and owner organisation, through the access rule
 #  6. the participations of that page, with organisation and handläggare (prefetch)
 #  7-9. saving the session (SESSION_SAVE_EVERY_REQUEST: SAVEPOINT, UPDATE, RELEASE SAVEPOINT)
-QUERIES_CASE_LIST = 9
+#  10. the unread notification count in the header (cases.context_processors)
+QUERIES_CASE_LIST = 10
 # A search by personnummer also writes its AccessLog row.
 QUERIES_CASE_SEARCH_BY_PERSONNUMMER = QUERIES_CASE_LIST + 1
 

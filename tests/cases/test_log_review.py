@@ -49,7 +49,8 @@ def new_case(**kwargs: Any) -> Case:
 #  6. the navigation's memberships (context processor in base.html)
 #  7-9. the session saved at the end of the request (SESSION_SAVE_EVERY_REQUEST, cached_db):
 #       SAVEPOINT, UPDATE django_session, RELEASE SAVEPOINT
-QUERIES_LOG_REVIEW = 9
+#  10. the unread notification count in the header (cases.context_processors)
+QUERIES_LOG_REVIEW = 10
 
 
 @dataclass

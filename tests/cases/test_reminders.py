@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
+from celery.worker import state as worker_state
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
@@ -71,18 +72,38 @@ def world(db: None) -> World:
 
 
 @pytest.fixture
-def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A real worker in this process, on a private queue of the real broker. Retries wait 0 s
     (the backoff is Celery's; waiting minutes for it proves nothing)."""
     queue = f"brygga-test-{os.environ.get('BRYGGA_TEST_DB_SUFFIX', 'x')}-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setitem(app.conf, "task_default_queue", queue)
     # The worker narrows the app's shared queue selection to ours; put it back afterwards.
-    monkeypatch.setattr(app.amqp.queues, "_consume_from", app.amqp.queues._consume_from)
+    # (Read the queues before changing the default: they are built once, from the default.)
+    queues = app.amqp.queues
+    monkeypatch.setattr(queues, "_consume_from", queues._consume_from)
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
     monkeypatch.setattr("celery.app.autoretry.get_exponential_backoff_interval", lambda **kwargs: 0)
     with start_worker(
         app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
     ):
-        yield
+        yield queue
+    with app.connection_for_write() as conn:
+        conn.default_channel.client.delete(queue)  # leave nothing behind on the shared broker
+
+
+def drain(queue: str, timeout: float = 30) -> None:
+    """Wait until the worker has taken every message of the queue and finished it."""
+    limit = time.monotonic() + timeout
+    with app.connection_for_read() as conn:
+        while time.monotonic() < limit:
+            waiting = conn.default_channel.client.llen(queue)  # the broker is Redis
+            if (
+                not waiting
+                and not worker_state.active_requests
+                and not worker_state.reserved_requests
+            ):
+                return
+            time.sleep(0.05)
+    raise AssertionError("the worker did not finish the queued tasks in time")
 
 
 def settle(timeout: float = 30) -> None:
@@ -161,7 +182,7 @@ def test_sweep_run_twice_sends_each_due_reminder_once(world: World, worker: None
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sweeps_and_duplicate_deliveries_still_send_once(
-    world: World, worker: None
+    world: World, worker: str
 ) -> None:
     with time_machine.travel(at(TODAY), tick=False):
         deadlines = [world.deadline(days(n)) for n in (-2, -1, 0, 1, 2, 3, 5, 7) for _ in (1, 2)]
@@ -203,8 +224,7 @@ def test_concurrent_sweeps_and_duplicate_deliveries_still_send_once(
         for thread in threads:
             thread.join()
         assert errors == []
-        time.sleep(1)  # let the worker drain the duplicate deliveries
-        settle()
+        drain(worker)  # the duplicate deliveries queued above, all handled
 
     # 4 overdue deadlines reach the handläggare and the chef; 12 others the handläggare.
     assert len(ids) == 4 * 2 + 12
@@ -343,6 +363,12 @@ def test_final_smtp_failure_is_recorded_and_listed_in_the_admin(
     assert deadline.case.reference in page
     assert "SMTPException" in page
     assert "Misslyckad" in page
+    detail = client.get(reverse("admin:cases_reminder_change", args=[reminder.pk]))
+    assert detail.status_code == 200
+    assert "Hemligsson" not in detail.content.decode()
+    # Where the systemförvaltare changes the offsets, without a deploy.
+    offsets = client.get(reverse("admin:cases_reminderoffset_changelist"))
+    assert offsets.status_code == 200
 
 
 @pytest.mark.worker
@@ -381,7 +407,7 @@ def test_chef_setting_off_keeps_the_overdue_reminder_with_the_handlaggare(
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_digest_users_get_one_morning_email_listing_the_case_references(
-    world: World, worker: None
+    world: World, worker: str
 ) -> None:
     NotificationPreference.objects.create(user=world.soc, daily_digest=True)
     with time_machine.travel(at(TODAY), tick=False):
@@ -398,7 +424,7 @@ def test_digest_users_get_one_morning_email_listing_the_case_references(
             assert time.monotonic() < limit
             time.sleep(0.05)
         send_daily_digests()  # a second run finds nothing left
-        time.sleep(0.3)
+        drain(worker)
 
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
@@ -468,3 +494,32 @@ def test_reminder_email_holds_the_case_reference_and_link_but_no_name_or_personn
             world.soc.last_name,
         ):
             assert secret not in text
+
+
+# --- Settings -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", DeadlineKind.values)
+def test_every_kind_of_deadline_is_reminded_7_3_and_1_days_before_and_the_chef_when_overdue(
+    world: World, kind: str
+) -> None:
+    from cases.services.reminders import reminder_settings
+
+    config = reminder_settings()
+    assert config.offsets_for(kind) == {7, 3, 1}
+    assert kind not in config.no_chef_kinds
+
+
+def test_beat_runs_the_sweep_every_15_minutes_and_the_digest_at_five_past_six() -> None:
+    from django.conf import settings
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    sweep = schedule["deadline-sweep"]["schedule"]
+    digest = schedule["deadline-digest"]["schedule"]
+    assert schedule["deadline-sweep"]["task"] == "cases.tasks.sweep_deadlines"
+    assert sweep.minute == {0, 15, 30, 45} and 6 in sweep.hour  # 06:00 sharp included
+    assert schedule["deadline-digest"]["task"] == "cases.tasks.send_daily_digests"
+    assert (digest.hour, digest.minute) == ({6}, {5})
+    assert "worker-heartbeat" in schedule
+    assert settings.CELERY_TIMEZONE == "Europe/Stockholm"
