@@ -14,6 +14,7 @@ from cases.models import (
     Attachment,
     AuditEvent,
     Case,
+    Client,
     Consent,
     Deadline,
     Membership,
@@ -135,8 +136,36 @@ def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
             )
         )
     if filters.query:
-        queryset = queryset.filter(_search_condition(filters.query))
+        queryset = queryset.filter(
+            _search_condition(filters.query), pk__in=_search_candidates(filters.query)
+        )
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["-updated_at"]))
+
+
+def _search_candidates(query: str) -> QuerySet[Case, Any]:
+    """The ids of cases the search could match, found through indexes (upper-case reference
+    and målnummer, personnummer, trigram indexes on the names). ``_search_condition`` then
+    decides, per visible case, what the user may match on; this only keeps PostgreSQL from
+    walking every visible case (docs/performance.md)."""
+    query = query.strip()
+    by_number = (
+        Case.objects.filter(reference__iexact=query)
+        .values("pk")
+        .union(Case.objects.filter(malnummer__iexact=query).values("pk"))
+    )
+    try:
+        identity = parse_identity_number(query)
+    except Exception:  # noqa: BLE001 - not a personnummer
+        identity = None
+    if identity is not None:
+        clients = Client.objects.filter(id_number=identity.value)
+    elif len(query) >= 2:
+        clients = Client.objects.all()
+        for term in query.split():
+            clients = clients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
+    else:
+        return by_number
+    return by_number.union(Case.objects.filter(client__in=clients.values("pk")).values("pk"))
 
 
 def _search_condition(query: str) -> Q:
