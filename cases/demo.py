@@ -15,6 +15,7 @@ from django.utils import timezone
 from ansvarsforbindelse.demo import seed_care_providers
 from cases.demo_data import CASES, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, ROLE_PREFIX, DemoCase
 from cases.demo_workflows import seed_workflow_cases
+from deviations.demo import seed_deviations
 from cases.models import Case, Client, Consent, DeadlineKind, Membership, Organisation
 from cases.personnummer import luhn_check_digit, parse_identity_number
 from cases.roles import ROLES_BY_KIND, Role
@@ -45,6 +46,7 @@ def seed(*, password: str) -> list[DemoAccount]:
     seed_care_providers()
     _seed_cases(organisations)
     seed_workflow_cases(organisations)
+    seed_deviations()
     return accounts
 
 

@@ -317,6 +317,9 @@ ADMINS: list[tuple[str, str]] = []
 BRYGGA_YTTRANDE_DAYS_HAKTAD = int(os.environ.get("BRYGGA_YTTRANDE_DAYS_HAKTAD", "14"))
 BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE = int(os.environ.get("BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE", "1"))
 BRYGGA_GEMENSAM_PLAN_WEEKS = int(os.environ.get("BRYGGA_GEMENSAM_PLAN_WEEKS", "4"))
+# 000: both parties inform each other "skyndsamt" of a deviation; after this many hours without a
+# recorded informing the system flags it as a routine deviation.
+BRYGGA_AVVIKELSE_INFORMERA_TIMMAR = int(os.environ.get("BRYGGA_AVVIKELSE_INFORMERA_TIMMAR", "24"))
 # Days before a deadline its handläggare is reminded, for a kind of deadline that has no rows in
 # the admin's "Påminnelser före frist" yet (a kind added after the seeding migration).
 BRYGGA_REMINDER_DEFAULT_DAYS = (7, 3, 1)
