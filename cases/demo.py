@@ -7,21 +7,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from ansvarsforbindelse.demo import seed_care_providers
+from avhopp.demo import seed_avhopp
 from cases.demo_data import CASES, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, ROLE_PREFIX, DemoCase
 from cases.demo_workflows import seed_workflow_cases
-from deviations.demo import seed_deviations
 from cases.models import Case, Client, Consent, DeadlineKind, Membership, Organisation
 from cases.personnummer import luhn_check_digit, parse_identity_number
 from cases.roles import ROLES_BY_KIND, Role
 from cases.services.cases import case_create
 from cases.services.consent import consent_record, consent_withdraw
 from cases.services.deadlines import deadline_set
+from deviations.demo import seed_deviations
 
 # The systemförvaltare manages organisations, users and memberships in the admin (DOMAIN §8).
 SYSTEMFORVALTARE_PERMISSIONS = (
@@ -47,6 +48,7 @@ def seed(*, password: str) -> list[DemoAccount]:
     _seed_cases(organisations)
     seed_workflow_cases(organisations)
     seed_deviations()
+    accounts += seed_avhopp(password=password)
     return accounts
 
 

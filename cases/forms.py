@@ -21,7 +21,9 @@ COUNTERPART_KINDS = (OrganisationKind.KOMMUN, OrganisationKind.FRIVARD, Organisa
 class CaseCreateForm(forms.Form):
     case_type = forms.ChoiceField(
         label=_("Ärendetyp"),
-        choices=[("", _("Välj ärendetyp"))] + list(CaseType.choices),
+        # Avhopparuppdrag are opened from their own page (avhopp): they need assigned users.
+        choices=[("", _("Välj ärendetyp"))]
+        + [choice for choice in CaseType.choices if choice[0] != CaseType.AVHOPPARUPPDRAG],
         error_messages={"required": _("Välj ärendetyp.")},
     )
     organisation = forms.ModelChoiceField(

@@ -347,3 +347,10 @@ CELERY_BEAT_SCHEDULE["detect-deviations-changes"] = {
     "task": "deviations.tasks.detect_deviations",
     "schedule": crontab(minute="*/15"),
 }
+
+# Avhopparuppdrag (003): an uppdrag ended with one week's written notice moves to avbrutet when the
+# notice has run out.
+CELERY_BEAT_SCHEDULE["avhopp-end-after-notice"] = {
+    "task": "avhopp.tasks.end_assignments_after_notice",
+    "schedule": 3600.0,
+}

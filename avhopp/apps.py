@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AvhoppConfig(AppConfig):
+    name = "avhopp"
+    verbose_name = "Avhopparuppdrag"
