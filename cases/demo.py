@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from ansvarsforbindelse.demo import seed_care_providers
+from ansvarsforbindelse.demo import seed_care_providers, seed_commitments
 from avhopp.demo import seed_avhopp
 from cases.demo_data import CASES, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, ROLE_PREFIX, DemoCase
 from cases.demo_workflows import seed_workflow_cases
@@ -47,6 +47,7 @@ def seed(*, password: str) -> list[DemoAccount]:
     seed_care_providers()
     _seed_cases(organisations)
     seed_workflow_cases(organisations)
+    seed_commitments()
     seed_deviations()
     accounts += seed_avhopp(password=password)
     return accounts

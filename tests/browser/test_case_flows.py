@@ -133,7 +133,7 @@ def test_frivardsinspektor_opens_a_case_documents_consent_and_the_kommun_reads_i
 
     # Back at frivården, the shared note is in the journal.
     page.reload()
-    journal = page.locator(".notes")
+    journal = page.locator("section[aria-labelledby='journal'] .notes")
     expect(journal).to_contain_text("Nordost har tagit emot förfrågan och bokar ett första samtal.")
     expect(journal.locator("li", has_text="bokar ett första samtal")).to_contain_text("Delad")
     assert_accessible(page)
@@ -331,7 +331,7 @@ def test_keyboard_only_skip_link_and_writing_a_note(
     _tab_to(page, "el => el.tagName === 'BUTTON' && el.textContent.trim() === 'Spara anteckning'")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Anteckningen är sparad.")
-    expect(page.locator(".notes")).to_contain_text("Telefonsamtal med klienten om första mötet.")
+    expect(page.locator("section[aria-labelledby='journal'] .notes")).to_contain_text("Telefonsamtal med klienten om första mötet.")
     assert_accessible(page)
 
 
