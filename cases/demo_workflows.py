@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.models import User
 from ansvarsforbindelse.models import CareProvider
 from cases.demo_data import FIRST_NAMES, LAST_NAMES
 from cases.models import Case, Client, Organisation
@@ -27,7 +28,7 @@ OWNERS = {
 KOMMUNER = ("nordost", "centrum", "sydvast", "hisingen", "molndal", "partille", "kungsbacka")
 
 
-def _user(username: str) -> object:
+def _user(username: str) -> User:
     return get_user_model().objects.get(username=username)
 
 

@@ -331,7 +331,9 @@ def test_keyboard_only_skip_link_and_writing_a_note(
     _tab_to(page, "el => el.tagName === 'BUTTON' && el.textContent.trim() === 'Spara anteckning'")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Anteckningen är sparad.")
-    expect(page.locator("section[aria-labelledby='journal'] .notes")).to_contain_text("Telefonsamtal med klienten om första mötet.")
+    expect(page.locator("section[aria-labelledby='journal'] .notes")).to_contain_text(
+        "Telefonsamtal med klienten om första mötet."
+    )
     assert_accessible(page)
 
 
