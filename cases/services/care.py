@@ -29,6 +29,7 @@ from cases.models import (
 from cases.permissions import acting_membership
 from cases.roles import OrganisationKind
 from cases.services.deadlines import deadline_close, deadline_set, deadlines_cancel_all
+from cases.services.notifications import notify_case_parties
 from cases.states import CLOSED_STATES
 from cases.workflows import workflow_model
 from cases.workflows.common import unmet_conditions
@@ -588,4 +589,10 @@ def responsibility_transfer(*, case_id: int) -> bool:
     CareProcess.objects.filter(case=case).update(transferred_at=timezone.now())
     kind = DeadlineKind.BETALNINGSANSVAR if case.case_type == "kontraktsvard" else DeadlineKind.VF
     deadline_close(case=case, kind=kind, actor=None)
+    # DOMAIN §3.1 step 10: both parties are told, and the kommun now coordinates follow-up.
+    notify_case_parties(
+        case=case,
+        message=_("%(ref)s: ansvaret har övergått till kommunen, som nu samordnar uppföljningen.")
+        % {"ref": case.reference},
+    )
     return True

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import CalendarFeedToken, Notification, NotificationPreference
+from cases.models import CalendarFeedToken, Case, Notification, NotificationPreference
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,3 +60,25 @@ def calendar_token_revoke(*, user: User) -> int:
     return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def notify_case_parties(*, case: Case, message: str) -> int:
+    """An in-app notification to the responsible handläggare of every organisation taking part
+    (or, where none is named, the organisation's chefs). ``message`` carries the case reference
+    only: notifications must hold no personal data. Runs in the caller's transaction."""
+    from cases.models import Membership, Participation
+    from cases.roles import CHEF_ROLES
+
+    participations = list(Participation.objects.filter(case=case))
+    recipients = {p.handlaggare_id for p in participations if p.handlaggare_id}
+    unassigned = [p.organisation_id for p in participations if not p.handlaggare_id]
+    if unassigned:
+        recipients |= set(
+            Membership.objects.in_force()
+            .filter(organisation_id__in=unassigned, role__in=CHEF_ROLES)
+            .values_list("user_id", flat=True)
+        )
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=user_id, case=case, message=message) for user_id in recipients]
+    )
+    return len(recipients)

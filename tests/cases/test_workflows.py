@@ -10,7 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.deadline_rules import preliminary_payment_end, term_in_days, yttrande_due
-from cases.models import AuditEvent, Case, Consent, Deadline, DeadlineChange
+from cases.models import AuditEvent, Case, Consent, Deadline, DeadlineChange, Notification
 from cases.services import care
 from cases.services.consent import consent_withdraw
 from cases.states import State
@@ -419,3 +419,10 @@ def test_transfer_after_downtime_happens_once_and_not_early(world) -> None:
         assert transfer_responsibilities() == 1
         assert transfer_responsibilities() == 0
     assert AuditEvent.objects.filter(case=case, data__target="kommun_betalningsansvar").count() == 1
+    # Both parties are told once: frivården's handläggare, and the kommun's chef (the kommun
+    # has no named handläggare in this case). The message has the reference, no personal data.
+    told = Notification.objects.filter(case=case, message__contains="ansvaret har övergått")
+    assert sorted(n.recipient_id for n in told) == sorted(
+        [world["users"]["fi"].pk, world["users"]["chef"].pk]
+    )
+    assert all("Person" not in n.message for n in told)
