@@ -15,6 +15,7 @@ from django.utils import timezone
 from ansvarsforbindelse.demo import seed_care_providers, seed_commitments
 from avhopp.demo import seed_avhopp
 from cases.demo_data import CASES, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, ROLE_PREFIX, DemoCase
+from cases.demo_reminders import seed_reminder_demo
 from cases.demo_workflows import seed_workflow_cases
 from cases.models import Case, Client, Consent, DeadlineKind, Membership, Organisation
 from cases.personnummer import luhn_check_digit, parse_identity_number
@@ -30,6 +31,10 @@ SYSTEMFORVALTARE_PERMISSIONS = (
     ("cases", "organisation"),
     ("cases", "membership"),
     ("portal", "accessibilityreport"),
+    ("cases", "reminderoffset"),
+    ("cases", "reminderkindsetting"),
+    ("cases", "reminder"),
+    ("ansvarsforbindelse", "careprovider"),
 )
 
 
@@ -50,6 +55,7 @@ def seed(*, password: str) -> list[DemoAccount]:
     seed_commitments()
     seed_deviations()
     accounts += seed_avhopp(password=password)
+    seed_reminder_demo()
     return accounts
 
 

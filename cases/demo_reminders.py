@@ -14,9 +14,16 @@ from django.utils.translation import gettext as _
 
 from cases.models import Deadline, Notification, Reminder
 from cases.services.deadlines import deadlines_mark_overdue
-from cases.services.reminders import DELIVERY_ERRORS, reminder_deliver, reminders_create_due
+from cases.services.reminders import (
+    DELIVERY_ERRORS,
+    ReminderBusy,
+    reminder_deliver,
+    reminders_create_due,
+)
 
 logger = logging.getLogger(__name__)
+# Left waiting; the next sweep queues the reminder again.
+RETRY_LATER: tuple[type[Exception], ...] = (*DELIVERY_ERRORS, ReminderBusy)
 
 
 def seed_reminder_demo() -> None:
@@ -27,8 +34,8 @@ def seed_reminder_demo() -> None:
     for reminder_id in list(pending):
         try:
             # E-mail goes to the console backend in the demo (DEBUG).
-            reminder_deliver(reminder_id=reminder_id, final_attempt=True)
-        except DELIVERY_ERRORS:
+            reminder_deliver(reminder_id=reminder_id)
+        except RETRY_LATER:
             logger.warning("Demo: påminnelse %s kunde inte skickas med e-post.", reminder_id)
     _seed_new_deadline_notifications()
 

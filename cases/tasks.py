@@ -13,6 +13,8 @@ from django.utils import timezone
 from cases.services.deadlines import deadlines_mark_overdue
 from cases.services.reminders import (
     DELIVERY_ERRORS,
+    MAX_DELIVERY_ATTEMPTS,
+    ReminderBusy,
     digest_recipient_ids,
     reminder_deliver,
     reminders_create_due,
@@ -24,7 +26,7 @@ from cases.services.reminders import (
 # 8 and 15 minutes, jittered), then record the failure for the administrators.
 _RETRY = {
     "autoretry_for": DELIVERY_ERRORS,
-    "max_retries": 5,
+    "max_retries": MAX_DELIVERY_ATTEMPTS - 1,
     "retry_backoff": 60,
     "retry_backoff_max": 900,
     "retry_jitter": True,
@@ -49,11 +51,19 @@ def _queue_deliveries(reminder_ids: list[int]) -> None:
         deliver_reminder.delay(reminder_id)
 
 
+# A row held by another transaction is tried again after this many seconds.
+BUSY_RETRY_SECONDS = 2
+
+
 @shared_task(bind=True, ignore_result=True, acks_late=True, **_RETRY)
 def deliver_reminder(self: Task, reminder_id: int) -> str:
-    return reminder_deliver(
-        reminder_id=reminder_id, final_attempt=self.request.retries >= self.max_retries
-    )
+    try:
+        return reminder_deliver(reminder_id=reminder_id)
+    except ReminderBusy as busy:
+        # Not an SMTP failure: the row's attempt count is untouched. Rows are held for
+        # milliseconds (a sweep claiming) or while another delivery sends (then that one
+        # delivers); should this chain run out, the sweep queues the reminder again.
+        raise self.retry(exc=busy, countdown=BUSY_RETRY_SECONDS) from busy
 
 
 @shared_task(ignore_result=True)
@@ -67,6 +77,4 @@ def send_daily_digests() -> int:
 
 @shared_task(bind=True, ignore_result=True, acks_late=True, **_RETRY)
 def send_digest(self: Task, user_id: int) -> int:
-    return reminders_send_digest(
-        user_id=user_id, final_attempt=self.request.retries >= self.max_retries
-    )
+    return reminders_send_digest(user_id=user_id)

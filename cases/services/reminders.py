@@ -54,6 +54,15 @@ QUEUE_STALE_AFTER = timedelta(hours=2)
 QUEUE_BATCH = 10_000
 # Errors worth another try (the SMTP server is down or refuses for now).
 DELIVERY_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
+# Tries per e-mail before the reminder is marked failed: the first and five retries. Counted on
+# the row, not by the task, so that a lost task, a duplicate or a busy retry changes nothing.
+MAX_DELIVERY_ATTEMPTS = 6
+
+
+class ReminderBusy(Exception):
+    """Another transaction holds the reminder's row for a moment (a second delivery, a sweep
+    claiming rows). Not a failure: the task tries again shortly, or it would leave the
+    reminder waiting until the sweep queues it again."""
 
 
 # --- Planning -------------------------------------------------------------------------------
@@ -137,6 +146,9 @@ def reminders_create_due(*, today: date) -> int:
     facts = _candidate_facts(today=today, max_offset=config.max_offset)
     staff = _staff({deadline.organisation_id for deadline in facts})
     planned = rules.plan(deadlines=facts, settings=config, staff=staff, today=today)
+    # One order for every sweep: two sweeps inserting the same rows then wait for each other
+    # row by row in the same order, and cannot deadlock.
+    planned.sort(key=lambda item: (item.deadline_id, item.recipient_id, item.kind, item.due_on))
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -197,11 +209,12 @@ def preference_for(user: User) -> NotificationPreference:
         return NotificationPreference(user=user)
 
 
-def reminder_deliver(*, reminder_id: int, final_attempt: bool) -> str:
+def reminder_deliver(*, reminder_id: int) -> str:
     """Deliver one reminder: the in-app notification, then e-mail by the recipient's choice
     (now, in tomorrow's digest, or not at all). Returns what happened. An SMTP error is
-    recorded on the row and raised again so that the task retries; on the final attempt the
-    reminder is marked failed, which the admin lists."""
+    recorded on the row and raised again so that the task retries; after the last attempt
+    the reminder is marked failed, which the admin lists. Raises ``ReminderBusy`` when another
+    transaction holds the row."""
     error: BaseException | None = None
     with transaction.atomic():
         reminder = (
@@ -211,7 +224,9 @@ def reminder_deliver(*, reminder_id: int, final_attempt: bool) -> str:
             .first()
         )
         if reminder is None:
-            return "redan hanterad"  # delivered, failed, or another worker holds it now
+            if Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).exists():
+                raise ReminderBusy(reminder_id)
+            return "redan hanterad"  # delivered, failed or no longer meaningful
         deadline = reminder.deadline
         recipient = reminder.recipient
         meaningful = deadline.is_active and rules.still_meaningful(
@@ -252,7 +267,7 @@ def reminder_deliver(*, reminder_id: int, final_attempt: bool) -> str:
                 send_mail(email.subject, email.body, None, [recipient.email])
             except DELIVERY_ERRORS as exc:
                 error = exc
-                _record_failure(reminder, exc, final=final_attempt)
+                _record_failure(reminder, exc)
             else:
                 reminder.status = Reminder.Status.SENT
                 reminder.sent_at = timezone.now()
@@ -263,9 +278,9 @@ def reminder_deliver(*, reminder_id: int, final_attempt: bool) -> str:
     return reminder.status
 
 
-def _record_failure(reminder: Reminder, error: BaseException, *, final: bool) -> None:
+def _record_failure(reminder: Reminder, error: BaseException) -> None:
     reminder.last_error = describe_error(error)
-    if final:
+    if reminder.attempts >= MAX_DELIVERY_ATTEMPTS:
         reminder.status = Reminder.Status.FAILED
         reminder.failed_at = timezone.now()
         logger.error("Påminnelse %s kunde inte skickas: %s", reminder.pk, reminder.last_error)
@@ -280,7 +295,7 @@ def digest_recipient_ids() -> list[int]:
     )
 
 
-def reminders_send_digest(*, user_id: int, final_attempt: bool) -> int:
+def reminders_send_digest(*, user_id: int) -> int:
     """One e-mail listing the user's reminders that wait for the digest (case references and
     links only). Returns the number of reminders it covered."""
     error: BaseException | None = None
@@ -307,7 +322,7 @@ def reminders_send_digest(*, user_id: int, final_attempt: bool) -> int:
         for reminder in waiting:
             reminder.attempts += int(emailing)
             if error is not None:
-                _record_failure(reminder, error, final=final_attempt)
+                _record_failure(reminder, error)
             else:
                 reminder.status = Reminder.Status.SENT
                 reminder.sent_at = now

@@ -8,6 +8,7 @@ run or a `make demo` worker on the same Redis can never take these tasks (or giv
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import threading
@@ -27,6 +28,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import (
     AuditEvent,
@@ -41,7 +43,7 @@ from cases.models import (
 )
 from cases.reminder_messages import ReminderFacts, reminder_email
 from cases.services.deadlines import deadline_close
-from cases.services.reminders import _facts, reminders_create_due
+from cases.services.reminders import ReminderBusy, _facts, reminders_create_due
 from cases.tasks import deliver_reminder, send_daily_digests, sweep_deadlines
 from config.celery import app
 from tests.cases.deadline_world import World, build_world
@@ -113,7 +115,21 @@ def settle(timeout: float = 30) -> None:
         if not Reminder.objects.filter(status=Reminder.Status.PENDING).exists():
             return
         time.sleep(0.05)
-    raise AssertionError("the worker did not deliver the reminders in time")
+    waiting = list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING).values_list("pk", "queued_at")
+    )
+    raise AssertionError(
+        f"the worker did not deliver the reminders in time: {waiting}, "
+        f"active {worker_state.active_requests}, reserved {worker_state.reserved_requests}, "
+        f"queue {app.conf.task_default_queue}, "
+        f"waiting {_llen(app.conf.task_default_queue)}"
+    )
+
+
+def _llen(queue: str) -> object:
+    with app.connection_for_read() as conn:
+        client = conn.default_channel.client
+        return client.llen(queue), client.hlen("unacked"), client.zcard("unacked_index")
 
 
 def keys() -> Counter[tuple[int, int, str]]:
@@ -215,7 +231,9 @@ def test_concurrent_sweeps_and_duplicate_deliveries_still_send_once(
 
         def deliver_all() -> None:
             for reminder_id in ids:
-                deliver_reminder(reminder_id)
+                # ReminderBusy: the other thread holds the row this very moment.
+                with contextlib.suppress(ReminderBusy):
+                    deliver_reminder(reminder_id)
 
         threads = [threading.Thread(target=run, args=(deliver_all,)) for _ in range(2)]
         barrier.reset()
@@ -235,6 +253,40 @@ def test_concurrent_sweeps_and_duplicate_deliveries_still_send_once(
     assert Deadline.objects.filter(status="forsenad").count() == 4
     assert DeadlineChange.objects.filter(change="forsenad").count() == 4
     assert {d.pk for d in deadlines} >= set(Reminder.objects.values_list("deadline_id", flat=True))
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_that_meets_a_locked_row_tries_again_instead_of_dropping_it(
+    world: World, worker: str
+) -> None:
+    world.deadline(timezone.localdate() + timedelta(days=1))
+    reminders_create_due(today=timezone.localdate())
+    reminder = Reminder.objects.get()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row() -> None:  # e.g. a sweep claiming rows at that moment
+        try:
+            with transaction.atomic():
+                Reminder.objects.select_for_update().get(pk=reminder.pk)
+                locked.set()
+                release.wait(15)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    assert locked.wait(5)
+    deliver_reminder.delay(reminder.pk)
+    time.sleep(1.5)  # the worker meets the lock
+    assert Reminder.objects.get().status == Reminder.Status.PENDING
+    release.set()
+    holder.join()
+    settle()
+
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == ("skickad", 1)
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.worker
