@@ -424,6 +424,8 @@ def pages_for(subjects: Subjects) -> list[Page]:
             caseworker,
             "bench_bare_deadlines?rows=100",
         ),
+        # The chefs' dashboard (issue 8) beside a bare view of the same organisation's cases.
+        Page("dashboard", "Översikt (chef)", "deviations:dashboard", chef, "bench_bare_cases"),
     ]
     if subjects.plan_case is not None:
         pages.append(
