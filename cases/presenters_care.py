@@ -3,6 +3,7 @@ with how they were computed, and the next steps this user may take (or why not y
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -50,14 +51,12 @@ class WorkflowPanel:
     joint_plan_form: forms.Form | None
 
 
-def as_workflow_case(case: Case, user: User) -> Any:
-    """The same row as the workflow proxy, annotated for ``user`` (one query)."""
-    model = workflow_model(case.case_type)
-    workflow_case = model.objects.visible_to(user).get(pk=case.pk)
-    # Reuse the participants the case page already loaded.
-    workflow_case._prefetched_objects_cache = getattr(  # type: ignore[attr-defined]
-        case, "_prefetched_objects_cache", {}
-    )
+def as_workflow_case(case: Case) -> Any:
+    """The case the page already loaded, seen as its workflow's proxy model. A proxy shares the
+    table, so a shallow copy with the proxy class keeps the access annotations and the prefetched
+    participants: no second read through ``visible_to``."""
+    workflow_case = copy.copy(case)
+    workflow_case.__class__ = workflow_model(case.case_type)
     return workflow_case
 
 
@@ -67,7 +66,7 @@ def workflow_panel(
     if case.case_type not in WORKFLOW_TYPES:
         return None
     bound = bound or {}
-    workflow_case = as_workflow_case(case, user)
+    workflow_case = as_workflow_case(case)
     process = CareProcess.objects.get_or_create(case=case)[0]
     steps, blocked = [], []
     for transition in workflow_case.get_all_state_transitions():
