@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from cases.roles import ADMIN_ROLES, CASEWORKER_ROLES, CHEF_ROLES
+from cases.roles import ADMIN_ROLES, CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ NAVIGATION = (
     NavItem(
         _("Avhopparuppdrag"), "avhopp:overview", frozenset({"socialsekreterare", "enhetschef"})
     ),
+    # External members reach their programmes here (nothing else in Brygga is theirs).
+    NavItem(_("Inslussning"), "inslussning:overview", CASE_ACCESS_ROLES - {Role.REGISTRATOR}),
     NavItem(_("Översikt"), "deviations:dashboard", CHEF_ROLES),
     NavItem(_("Loggkontroll"), "cases:log_review", CHEF_ROLES),
     NavItem(_("Medarbetare"), "cases:members", CHEF_ROLES | ADMIN_ROLES),

@@ -125,7 +125,7 @@ def _unit_name(issuer: Organisation) -> str:
     return issuer.name
 
 
-def _document_context(*, preview: bool, issuer: Organisation) -> dict[str, Any]:
+def document_context(*, preview: bool, issuer: Organisation) -> dict[str, Any]:
     return {
         "preview": preview,
         "stylesheet": static(STYLESHEET) if preview else STYLESHEET,
@@ -189,7 +189,7 @@ def commitment_context(
         "version": commitment.version,
     }
     return {
-        **_document_context(preview=preview, issuer=commitment.issuing_organisation),
+        **document_context(preview=preview, issuer=commitment.issuing_organisation),
         "commitment": commitment,
         "case": case,
         "client": client_identity(case),
@@ -246,7 +246,7 @@ def joint_plan_context(case: Case, viewer: User, *, preview: bool = False) -> di
     membership = acting_membership(viewer, case)
     title = _("Gemensam plan %(reference)s") % {"reference": case.reference}
     return {
-        **_document_context(preview=preview, issuer=issuer),
+        **document_context(preview=preview, issuer=issuer),
         "case": case,
         "plan": plan,
         "client": client_identity(case),

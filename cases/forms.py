@@ -21,9 +21,14 @@ COUNTERPART_KINDS = (OrganisationKind.KOMMUN, OrganisationKind.FRIVARD, Organisa
 class CaseCreateForm(forms.Form):
     case_type = forms.ChoiceField(
         label=_("Ärendetyp"),
-        # Avhopparuppdrag are opened from their own page (avhopp): they need assigned users.
+        # Avhopparuppdrag (assigned users) and inslussning (the target-group assessment) are
+        # opened from their own pages.
         choices=[("", _("Välj ärendetyp"))]
-        + [choice for choice in CaseType.choices if choice[0] != CaseType.AVHOPPARUPPDRAG],
+        + [
+            choice
+            for choice in CaseType.choices
+            if choice[0] not in (CaseType.AVHOPPARUPPDRAG, CaseType.INSLUSSNING)
+        ],
         error_messages={"required": _("Välj ärendetyp.")},
     )
     organisation = forms.ModelChoiceField(

@@ -317,6 +317,11 @@ ADMINS: list[tuple[str, str]] = []
 BRYGGA_YTTRANDE_DAYS_HAKTAD = int(os.environ.get("BRYGGA_YTTRANDE_DAYS_HAKTAD", "14"))
 BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE = int(os.environ.get("BRYGGA_BESLUT_DAYS_BEFORE_YTTRANDE", "1"))
 BRYGGA_GEMENSAM_PLAN_WEEKS = int(os.environ.get("BRYGGA_GEMENSAM_PLAN_WEEKS", "4"))
+# Inslussning planning meetings (001 § 9.1; inslussning/dates.py says where each comes from).
+BRYGGA_INSLUSS_FIRST_MEETING_DAYS = int(os.environ.get("BRYGGA_INSLUSS_FIRST_MEETING_DAYS", "30"))
+BRYGGA_INSLUSS_BEFORE_RELEASE_DAYS = int(os.environ.get("BRYGGA_INSLUSS_BEFORE_RELEASE_DAYS", "90"))
+BRYGGA_INSLUSS_AFTER_RELEASE_DAYS = int(os.environ.get("BRYGGA_INSLUSS_AFTER_RELEASE_DAYS", "7"))
+BRYGGA_INSLUSS_BEFORE_END_DAYS = int(os.environ.get("BRYGGA_INSLUSS_BEFORE_END_DAYS", "30"))
 # 000: both parties inform each other "skyndsamt" of a deviation; after this many hours without a
 # recorded informing the system flags it as a routine deviation.
 BRYGGA_AVVIKELSE_INFORMERA_TIMMAR = int(os.environ.get("BRYGGA_AVVIKELSE_INFORMERA_TIMMAR", "24"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("frister/", include("cases.urls_deadlines")),
     path("ansvarsforbindelser/", include("ansvarsforbindelse.urls")),
     path("avhopparuppdrag/", include("avhopp.urls")),
+    path("inslussning/", include("inslussning.urls")),
     path("avvikelser/", include("deviations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.apps import apps
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -114,42 +112,13 @@ def deviation_not_communicated(*, today: date, now: datetime) -> QuerySet[Case]:
     return Case.objects.filter(Exists(uninformed))
 
 
-def _planning_meeting_model() -> Any | None:
-    if not apps.is_installed("inslussning"):
-        return None
-    try:
-        # Looked up by name at run time: the model may not exist (yet) in this installation.
-        name = "inslussning.PlanningMeeting"
-        return apps.get_model(name)
-    except LookupError:
-        return None
-
-
-def _field(model: Any, *names: str) -> str | None:
-    fields = {f.name for f in model._meta.get_fields()}
-    return next((name for name in names if name in fields), None)
-
-
 def planning_meeting_not_held(*, today: date, now: datetime) -> QuerySet[Case]:
-    """An inslussning planning meeting whose date has passed without being held (001 § 9.1).
+    """An inslussning planning meeting whose date has passed without being held (001 § 9.1)."""
+    from inslussning.models import PlanningMeeting
 
-    Only when the inslussning app has a ``PlanningMeeting`` model: the rule reads its planned
-    date and its "held" marker by name and finds nothing when either is missing."""
-    model = _planning_meeting_model()
-    if model is None:
-        return Case.objects.none()
-    case_path = _field(model, "case") or ("group__case" if _field(model, "group") else None)
-    planned = _field(model, "planned_for", "planned_date", "planned_on", "date", "scheduled_for")
-    held = _field(model, "held_on", "held_at", "held")
-    if case_path is None or planned is None or held is None:
-        return Case.objects.none()
-    held_field = model._meta.get_field(held)
-    not_held = (
-        Q(**{held: False})
-        if held_field.get_internal_type() == "BooleanField"
-        else Q(**{f"{held}__isnull": True})
+    overdue = PlanningMeeting.objects.filter(
+        programme_id=OuterRef("pk"), held_on__isnull=True, planned_for__lt=today
     )
-    overdue = model.objects.filter(not_held, **{case_path: OuterRef("pk"), f"{planned}__lt": today})
     return _open_cases().filter(case_type=CaseType.INSLUSSNING).filter(Exists(overdue))
 
 

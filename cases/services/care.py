@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from cases import events
 from cases.deadline_rules import gemensam_plan_due, kommun_beslut_due, yttrande_due
@@ -28,11 +28,11 @@ from cases.models import (
 )
 from cases.permissions import acting_membership
 from cases.roles import OrganisationKind
-from cases.services.deadlines import deadline_close, deadline_set, deadlines_cancel_all
+from cases.services.deadlines import deadline_close, deadline_set
 from cases.services.notifications import notify_case_parties
+from cases.services.transitions import transition_take
 from cases.states import CLOSED_STATES
 from cases.workflows import workflow_model
-from cases.workflows.common import unmet_conditions
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,36 +51,6 @@ def _locked(case_id: int, actor: User | None) -> Any:
         return queryset.select_for_update(of=("self",)).get(pk=case_id)
     except model.DoesNotExist:
         raise Http404 from None
-
-
-def _transition(case: Any, name: str, *, actor: User | None, reason: str = "") -> Any:
-    """Run transition ``name`` after the permission and guard checks, and audit it."""
-    method = getattr(case, name)
-    if actor is not None and not has_transition_perm(method, actor):
-        if can_proceed(method, check_conditions=False) and unmet_conditions(method):
-            raise ValidationError(unmet_conditions(method))
-        raise PermissionDenied
-    if actor is None and not can_proceed(method):
-        raise ValidationError(unmet_conditions(method) or _("Steget kan inte tas nu."))
-    previous = case.state
-    method()
-    if case.state in CLOSED_STATES:
-        case.closed_at = timezone.now()
-    case.save()
-    membership = acting_membership(actor, case) if actor is not None else None
-    label = method._django_fsm.get_transition(previous).custom.get("label", name)
-    events.transition_recorded(
-        case=case,
-        actor=actor,
-        organisation=membership.organisation if membership else None,
-        source=previous,
-        target=case.state,
-        label=str(label),
-        reason=reason,
-    )
-    if case.state in CLOSED_STATES:
-        deadlines_cancel_all(case=case, actor=actor, reason=_("Ärendet avslutades."))
-    return case
 
 
 def _party(case: Case, *kinds: str) -> Participation | None:
@@ -105,7 +75,7 @@ def _step(
             process = CareProcess.objects.select_for_update().get_or_create(case=case)[0]
             record_facts(case=case, process=process, actor=actor, **facts)
             process.save()
-            return _transition(case, name, actor=actor, reason=reason)
+            return transition_take(case, name, actor=actor, reason=reason)
 
         service.__name__ = record_facts.__name__
         service.__doc__ = record_facts.__doc__
@@ -210,7 +180,7 @@ def confirm_consent_if_complete(*, case: Case, actor: User) -> None:
         return
     workflow_case = _locked(case.pk, actor)
     if can_proceed(workflow_case.confirm_consent):
-        _transition(workflow_case, "confirm_consent", actor=actor)
+        transition_take(workflow_case, "confirm_consent", actor=actor)
 
 
 @_step("register_application")
@@ -585,7 +555,7 @@ def responsibility_transfer(*, case_id: int) -> bool:
     case = _locked(case_id, None)
     if not can_proceed(case.transfer_to_kommun):
         return False
-    _transition(case, "transfer_to_kommun", actor=None, reason=_("Automatiskt på datumet."))
+    transition_take(case, "transfer_to_kommun", actor=None, reason=_("Automatiskt på datumet."))
     CareProcess.objects.filter(case=case).update(transferred_at=timezone.now())
     kind = DeadlineKind.BETALNINGSANSVAR if case.case_type == "kontraktsvard" else DeadlineKind.VF
     deadline_close(case=case, kind=kind, actor=None)
