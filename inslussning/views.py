@@ -26,6 +26,10 @@ from inslussning.models import Area, MeetingPoint
 from inslussning.workflow import Inslussning, is_programme_staff
 
 
+# The overview is sorted by the next planning date: the first rows are the ones to act on.
+OVERVIEW_ROWS = 100
+
+
 def _apply_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form so the error summary shows it."""
     if hasattr(error, "error_dict"):
@@ -65,8 +69,10 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     # members) from all they may see.
     coordinates = selectors.coordinates_any(request.user)
     everything = request.GET.get("visa") == "alla" or not coordinates
-    cases = list(selectors.overview_for_user(request.user, mine=not everything))
-    rows = [(case, client_identity(case)) for case in cases]
+    cases = list(
+        selectors.overview_for_user(request.user, mine=not everything)[: OVERVIEW_ROWS + 1]
+    )
+    rows = [(case, client_identity(case)) for case in cases[:OVERVIEW_ROWS]]
     may_identify = f.IdentifyForm(user=request.user).fields["frivard"].queryset.exists()  # type: ignore[attr-defined]
     return render(
         request,
@@ -75,6 +81,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
             "rows": rows,
             "everything": everything,
             "coordinates": coordinates,
+            "truncated": len(cases) > OVERVIEW_ROWS,
             "may_identify": may_identify,
         },
     )
