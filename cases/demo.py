@@ -24,6 +24,7 @@ from cases.services.cases import case_create
 from cases.services.consent import consent_record, consent_withdraw
 from cases.services.deadlines import deadline_set
 from deviations.demo import seed_deviations
+from inslussning.demo import seed_inslussning
 
 # The systemförvaltare manages organisations, users and memberships in the admin (DOMAIN §8).
 SYSTEMFORVALTARE_PERMISSIONS = (
@@ -52,6 +53,7 @@ def seed(*, password: str) -> list[DemoAccount]:
     seed_care_providers()
     _seed_cases(organisations)
     seed_workflow_cases(organisations)
+    seed_inslussning(organisations)
     seed_commitments()
     seed_deviations()
     accounts += seed_avhopp(password=password)

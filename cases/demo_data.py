@@ -204,17 +204,7 @@ CASES: tuple[DemoCase, ...] = (
         "Demosdotter",
         consent="aterkallat",
     ),
-    DemoCase(
-        "samordnare.frivard-gbg",
-        "partille",
-        "inslussning",
-        "19910105",
-        "985",
-        "Sven",
-        "Påhittad",
-        consent="muntligt",
-        protected=True,
-    ),
+    # The inslussning programmes are seeded with their programme data by inslussning.demo.
     DemoCase(
         "fi.frivard-molndal",
         "kungsbacka",

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def programme_case_for_user(user: User, pk: int) -> Case:
     """The case of an inslussning programme, annotated for ``user``, with the programme and
     everything the programme page shows prefetched (a constant number of queries)."""
-    queryset = case_detail_qs(user).filter(case_type=CaseType.INSLUSSNING)
+    # A case of the type without a programme (older data) has no programme page.
+    queryset = case_detail_qs(user).filter(case_type=CaseType.INSLUSSNING, programme__isnull=False)
     try:
         case = queryset.select_related(
             "programme",
@@ -72,7 +73,7 @@ def overview_for_user(user: User, *, mine: bool) -> QuerySet[Case]:
     )
     queryset = (
         Case.objects.visible_to(user)
-        .filter(case_type=CaseType.INSLUSSNING)
+        .filter(case_type=CaseType.INSLUSSNING, programme__isnull=False)
         .exclude(state__in=CLOSED_STATES)
         .select_related("client", "programme", "programme__samordnare")
         .annotate(

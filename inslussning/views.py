@@ -25,7 +25,6 @@ from inslussning import presenters, selectors, services, services_group
 from inslussning.models import Area, MeetingPoint
 from inslussning.workflow import Inslussning, is_programme_staff
 
-
 # The overview is sorted by the next planning date: the first rows are the ones to act on.
 OVERVIEW_ROWS = 100
 

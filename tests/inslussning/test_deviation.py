@@ -1,0 +1,54 @@
+"""A planning meeting whose date has passed without being held is a routine deviation on the
+chefs' dashboard (001 § 9.1); holding the meeting resolves it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from deviations.detect import detect_all
+from deviations.models import RoutineDeviation
+from inslussning import services
+from inslussning.models import PlanningMeeting, Programme
+from tests.inslussning.conftest import consent, identify, release_dates
+
+
+def _open_deviations(case):
+    return RoutineDeviation.objects.filter(
+        case=case, rule="planning_meeting_not_held", resolved_at__isnull=True
+    )
+
+
+def test_a_meeting_not_held_in_time_is_a_deviation_until_it_is_held(region):
+    case = identify(region)
+    consent(region, case, region["frivard"], region["kommun"], region["anstalt"])
+    services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="include")
+    release, end = release_dates()
+    services.master_dates_record(
+        case_id=case.pk, actor=region["users"]["fi"], release_date=release, supervision_end=end
+    )
+    services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="start_planning")
+    detect_all()
+    assert not _open_deviations(case).exists()
+
+    # Time passes: meeting 1 was due yesterday.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    PlanningMeeting.objects.filter(programme_id=case.pk, point=1).update(planned_for=yesterday)
+    detect_all()
+    assert _open_deviations(case).count() == 1
+
+    programme = Programme.objects.get(case=case)
+    services.meeting_record(
+        case_id=case.pk,
+        actor=region["users"]["fi"],
+        point=1,
+        held_on=timezone.localdate(),
+        participant_ids=list(programme.members.values_list("pk", flat=True)),
+        client_took_part=True,
+        notes="",
+        decisions="Planen för verkställigheten fastställd.",
+        follow_up_actions="",
+    )
+    detect_all()
+    assert not _open_deviations(case).exists()
