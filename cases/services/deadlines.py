@@ -61,6 +61,14 @@ def deadline_set(
         )
         events.deadline_changed(case=case, actor=actor, deadline=deadline, change="created")
         return deadline
+    if (deadline.responsible_organisation_id, deadline.responsible_user_id) != (
+        responsible_organisation.pk,
+        responsible_user.pk if responsible_user else None,
+    ):
+        # A new responsible person (e.g. another samordnare) gets the reminders from now on.
+        deadline.responsible_organisation = responsible_organisation
+        deadline.responsible_user = responsible_user
+        deadline.save(update_fields=["responsible_organisation", "responsible_user"])
     if deadline.due_date == due_date:
         return deadline
     DeadlineChange.objects.create(

@@ -413,3 +413,20 @@ def test_a_vardvistelse_is_linked_not_copied_and_only_for_the_same_client(region
         linked_case_id=same_client.pk,
     )
     assert measure.linked_case == same_client
+
+
+def test_a_new_samordnare_takes_over_the_meeting_reminders(region):
+    from tests.factories import MembershipFactory
+
+    case = _included(region)
+    samordnare = MembershipFactory(organisation=region["kommun"], role="samordnare").user
+    services.samordnare_appoint(case_id=case.pk, actor=region["users"]["fi"], samordnare=samordnare)
+    programme = Programme.objects.get(case=case)
+    assert programme.samordnare_organisation == region["kommun"]
+    deadlines = Deadline.objects.filter(case=case, kind=DeadlineKind.PLANERINGSMOTE)
+    assert {d.responsible_user for d in deadlines} == {samordnare}
+    # Someone from outside the programme's organisations cannot be appointed.
+    with pytest.raises(ValidationError):
+        services.samordnare_appoint(
+            case_id=case.pk, actor=region["users"]["fi"], samordnare=region["users"]["other"]
+        )
