@@ -150,3 +150,51 @@ def test_the_overview_query_count_is_constant(client, region, n, django_assert_n
 
 
 QUERIES_OVERVIEW = 9
+
+
+def _grow(region, case, extra_members):
+    for i in range(extra_members):
+        services_group.member_add(
+            case_id=case.pk,
+            actor=region["users"]["fi"],
+            role="anhorig",
+            organisation=None,
+            contact_name=f"Anhörig {i}",
+        )
+    programme = Programme.objects.get(case=case)
+    services.meeting_record(
+        case_id=case.pk,
+        actor=region["users"]["fi"],
+        point=1,
+        held_on=timezone.localdate(),
+        participant_ids=list(programme.members.values_list("pk", flat=True)),
+        client_took_part=True,
+        notes="",
+        decisions="Beslut",
+        follow_up_actions="",
+    )
+
+
+def test_the_programme_page_query_count_does_not_grow_with_the_group(client, region):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = _programme_with_af(region)
+    release, end = release_dates()
+    services.master_dates_record(
+        case_id=case.pk, actor=region["users"]["fi"], release_date=release, supervision_end=end
+    )
+    services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="start_planning")
+    client.force_login(region["users"]["fi"])
+    url = reverse("inslussning:detail", args=[case.pk])
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = queries()
+    _grow(region, case, extra_members=6)
+    assert queries() == small
+    assert "Anhörig 5" in client.get(url).content.decode()
