@@ -1,5 +1,5 @@
 """One function per audit event of the ansvarsförbindelse (the house events.py style, with the
-field conventions of ``cases.events._record``). The case's timeline shows the messages as
+field conventions of ``cases.events.record``). The case's timeline shows the messages as
 written here: short Swedish sentences without personal data.
 
 Drafting is the kommun's internal work (``shared=False``: only the issuing kommun sees it);

@@ -4,8 +4,9 @@ Swedish sentences for the case's tidslinje, never personal data."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cases.events import record
 from cases.models import AuditEvent, Case, Organisation
 from cases.states import State
 
@@ -19,33 +20,13 @@ def _name(organisation: Organisation | None) -> str:
     return organisation.short_name or organisation.name
 
 
-def _record(
-    *,
-    case: Case | None,
-    actor: User | None,
-    organisation: Organisation | None,
-    kind: str,
-    message: str,
-    **data: Any,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        case=case,
-        actor=actor,
-        organisation=organisation,
-        kind=kind,
-        message=message[:300],
-        shared=True,
-        data=data,
-    )
-
-
 def assignment_requested(
     *, case: Case, actor: User, organisation: Organisation, over_balance: bool
 ) -> AuditEvent:
     message = f"Förfrågan om avhopparuppdrag skickades av {_name(organisation)}."
     if over_balance:
         message += " Balansmålet i avtalet (§ 4) överskrids; bekräftat av handläggaren."
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -68,7 +49,7 @@ def transition_recorded(
     message = f"{label}: {State(source).label} → {State(target).label}."
     if reason:
         message = f"{message} Skäl: {reason}"
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -84,7 +65,7 @@ def fact_recorded(
     *, case: Case, actor: User, organisation: Organisation | None, fact: str, message: str
 ) -> AuditEvent:
     """Police consultation, motivation, children, uppdragsbeskrivning, genomförandeplan."""
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -96,7 +77,7 @@ def fact_recorded(
 def user_assigned(
     *, case: Case, actor: User, organisation: Organisation | None, assigned: User
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -109,7 +90,7 @@ def user_assigned(
 def notice_given(
     *, case: Case, actor: User, organisation: Organisation, given_on: str, ends_on: str
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -132,7 +113,7 @@ def measure_booked(
     kind_label: str,
     cost: Decimal,
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -152,7 +133,7 @@ def reconciliation_settled(
     to_settle: Decimal,
 ) -> AuditEvent:
     # Not tied to one case: the reconciliation covers every uppdrag of the pair.
-    return _record(
+    return record(
         case=None,
         actor=actor,
         organisation=organisation,
@@ -167,7 +148,7 @@ def reconciliation_settled(
 def agreement_notice_recorded(
     *, actor: User, organisation: Organisation, agreement_id: int, given_on: str
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=None,
         actor=actor,
         organisation=organisation,

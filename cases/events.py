@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _record(
+def record(
     *,
     case: Case | None,
     actor: User | None,
@@ -26,14 +26,15 @@ def _record(
         actor=actor,
         organisation=organisation,
         kind=kind,
-        message=message,
+        # The column holds 300 characters; a long free-text reason is cut, never refused.
+        message=message[:300],
         shared=shared,
         data=data,
     )
 
 
 def case_created(*, case: Case, actor: User, organisation: Organisation) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -46,7 +47,7 @@ def case_created(*, case: Case, actor: User, organisation: Organisation) -> Audi
 def participation_added(
     *, case: Case, actor: User, organisation: Organisation, added: Organisation
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -59,7 +60,7 @@ def participation_added(
 def handlaggare_assigned(
     *, case: Case, actor: User, organisation: Organisation, handlaggare: User | None
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -72,7 +73,7 @@ def handlaggare_assigned(
 def consent_recorded(
     *, case: Case, actor: User, organisation: Organisation, consent_id: int, parties: list[int]
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -86,7 +87,7 @@ def consent_recorded(
 def consent_withdrawn(
     *, case: Case, actor: User, organisation: Organisation, consent_id: int
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -106,7 +107,7 @@ def note_added(
     corrects: int | None,
 ) -> AuditEvent:
     message = "Anteckning rättades." if corrects else "Anteckning skrevs."
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -121,7 +122,7 @@ def note_added(
 def attachment_added(
     *, case: Case, actor: User, organisation: Organisation, attachment_id: int, shared: bool
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -142,7 +143,7 @@ _DEADLINE_MESSAGES = {
 
 
 def deadline_changed(*, case: Case, actor: User | None, deadline: Any, change: str) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=deadline.responsible_organisation,
@@ -170,7 +171,7 @@ def transition_recorded(
     message = f"{label}: {State(source).label} → {State(target).label}."
     if reason:
         message = f"{message} Skäl: {reason}"[:300]
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -185,7 +186,7 @@ def transition_recorded(
 def care_provider_changed(
     *, case: Case, actor: User, organisation: Organisation | None
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -197,7 +198,7 @@ def care_provider_changed(
 def joint_plan_saved(
     *, case: Case, actor: User, organisation: Organisation | None, created: bool
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,

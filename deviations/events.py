@@ -5,36 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cases.events import record
 from cases.models import AuditEvent, Case, Organisation
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _record(
-    *,
-    case: Case,
-    actor: User | None,
-    organisation: Organisation | None,
-    kind: str,
-    message: str,
-    **data: Any,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        case=case,
-        actor=actor,
-        organisation=organisation,
-        kind=kind,
-        message=message[:300],
-        shared=True,
-        data=data,
-    )
-
-
 def deviation_reported(
     *, case: Case, actor: User, organisation: Organisation, deviation: Any
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -48,7 +29,7 @@ def deviation_reported(
 def deviation_informed(
     *, case: Case, actor: User, organisation: Organisation | None, deviation: Any
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -62,7 +43,7 @@ def deviation_informed(
 def deviation_action_added(
     *, case: Case, actor: User, organisation: Organisation | None, action: Any
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -77,7 +58,7 @@ def deviation_action_added(
 def deviation_action_done(
     *, case: Case, actor: User, organisation: Organisation | None, action: Any
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -91,7 +72,7 @@ def deviation_action_done(
 def deviation_closed(
     *, case: Case, actor: User, organisation: Organisation | None, deviation: Any
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,
@@ -105,7 +86,7 @@ def deviation_closed(
 def routine_deviation_resolved(
     *, case: Case, actor: User, organisation: Organisation | None, row: Any
 ) -> AuditEvent:
-    return _record(
+    return record(
         case=case,
         actor=actor,
         organisation=organisation,

@@ -233,9 +233,7 @@ def _group(case: Case, actor: Any, orgs: dict[str, Organisation]) -> dict[str, i
     services_group.member_add(
         case_id=case.pk, actor=actor, role="anhorig", organisation=None, contact_name="Syster"
     )
-    roles = dict(
-        Programme.objects.get(case=case).members.values_list("role", "pk")  # type: ignore[arg-type]
-    )
+    roles = dict(Programme.objects.get(case=case).members.values_list("role", "pk"))
     return {
         "af": af.pk,
         "civil": civil.pk,

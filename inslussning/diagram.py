@@ -15,7 +15,7 @@ _WHO = {
 
 def mermaid() -> str:
     arrows = set()
-    for transition in Inslussning.get_all_state_transitions(Inslussning()):  # type: ignore[attr-defined]
+    for transition in Inslussning.get_all_state_transitions(Inslussning()):
         label = f"{transition.custom['label']} ({_WHO[transition.permission]})"
         arrows.add(f"    {transition.source} --> {transition.target}: {label}")
     states = [State(s) for s in STATES_BY_TYPE[CaseType.INSLUSSNING]]

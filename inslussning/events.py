@@ -6,30 +6,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cases.events import record
 from cases.models import AuditEvent, Case, Organisation
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _record(
-    *,
-    case: Case,
-    actor: User | None,
-    organisation: Organisation | None,
-    kind: str,
-    message: str,
-    **data: Any,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        case=case,
-        actor=actor,
-        organisation=organisation,
-        kind=f"inslussning_{kind}",
-        message=message[:300],
-        shared=True,
-        data=data,
-    )
+def _record(*, kind: str, **fields: Any) -> AuditEvent:
+    """Every programme event is a shared event of the case, its kind prefixed."""
+    return record(kind=f"inslussning_{kind}", **fields)
 
 
 def target_group_assessed(

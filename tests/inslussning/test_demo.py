@@ -22,14 +22,14 @@ def test_a_programme_in_every_state_with_groups_and_plans_and_a_second_run_adds_
     demo.seed(password=DEMO_TEST_PASSWORD)
     programmes = Programme.objects.select_related("case")
     assert {p.case.state for p in programmes} == set(STATES_BY_TYPE["inslussning"])
-    planned = [p for p in programmes if p.case.state == "planering"][0]
+    planned = next(p for p in programmes if p.case.state == "planering")
     assert planned.members.filter(left_at__isnull=True).count() == 6
     assert planned.areas.exclude(status="ej_bedomt").count() == 5
     # The planning programme's first meeting is late, so the overview has something to show.
     assert planned.meetings.get(point=1).planned_for < timezone.localdate()
-    closed = [p for p in programmes if p.case.state == "avslutad"][0]
+    closed = next(p for p in programmes if p.case.state == "avslutad")
     assert closed.meetings.filter(held_on__isnull=False).count() == 5 and closed.end_summary
-    released = [p for p in programmes if p.case.state == "frigiven"][0]
+    released = next(p for p in programmes if p.case.state == "frigiven")
     assert released.bookings.count() == 4
     assert released.bookings.first().starts_at.date() == timezone.localdate()
 
