@@ -272,12 +272,17 @@ class StepForm(forms.Form):
         "close": _("Summering: vad har uppnåtts och vad fortsätter utan Kriminalvården"),
         "abort": _("Skäl till att programmet avbryts"),
     }
+    # The same words as the services' check: say what to write, not only that something is missing.
+    REQUIRED = {
+        "close": _("Summera programmet och vad som fortsätter utan Kriminalvården."),
+        "abort": _("Ange skälet till att programmet avbryts."),
+    }
 
     def __init__(self, *args: Any, form_kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if form_kind in ("close", "abort"):
             self.fields["text"].label = self.LABELS[form_kind]
-            self.fields["text"].error_messages["required"] = _("Fyll i fältet.")
+            self.fields["text"].error_messages["required"] = self.REQUIRED[form_kind]
         else:
             del self.fields["text"]
 
