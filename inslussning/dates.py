@@ -29,6 +29,11 @@ def meeting_due_dates(
             days=settings.BRYGGA_INSLUSS_AFTER_RELEASE_DAYS
         )
     if included_on is not None:
+        before_release = due[MeetingPoint.INFOR_FRIGIVNING]
+        if before_release is not None and before_release < included_on:
+            # Included later than the programme asks for: the meeting is due now, not in the
+            # past (it still shows as due at once, which is the signal to act).
+            due[MeetingPoint.INFOR_FRIGIVNING] = included_on
         # 1: "samråd vid verkställighetens början": soon after inclusion, and never after the
         # meeting before release.
         first = included_on + timedelta(days=settings.BRYGGA_INSLUSS_FIRST_MEETING_DAYS)
