@@ -43,6 +43,10 @@ class Step:
     form: forms.Form | None
     blockers: list[str] = field(default_factory=list)
 
+    @property
+    def is_abort(self) -> bool:
+        return self.name == "abort"
+
 
 @dataclass
 class AreaRow:
