@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,3 +199,34 @@ def test_the_programme_page_query_count_does_not_grow_with_the_group(client, reg
     _grow(region, case, extra_members=6)
     assert queries() == small
     assert "Anhörig 5" in client.get(url).content.decode()
+
+
+def test_the_invitation_link_lets_the_external_member_choose_a_password_once(
+    client, region, django_capture_on_commit_callbacks
+):
+    case = identify(region)
+    consent(region, case, region["frivard"], region["kommun"], region["anstalt"])
+    services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="include")
+    with django_capture_on_commit_callbacks(execute=True):
+        member = services_group.member_add(
+            case_id=case.pk,
+            actor=region["users"]["fi"],
+            role="arbetsformedlingen",
+            organisation=region["af"],
+            contact_name="Nils Ny",
+            contact_email="nils@example.org",
+            invite=True,
+        )
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get(f"/{path}", follow=True)
+    assert "Välj lösenord" in response.content.decode()
+    form_url = response.redirect_chain[-1][0]
+    password = "ett-långt-lösenord-för-test-42"
+    response = client.post(form_url, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    member.user.refresh_from_db()
+    assert member.user.check_password(password)
+    # The link works once.
+    again = client.get(f"/{path}", follow=True).content.decode()
+    assert "Länken har redan använts eller har gått ut" in again
