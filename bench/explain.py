@@ -27,9 +27,20 @@ def _queries() -> dict[str, Callable[[], Any]]:
     def case_list(**filters: Any) -> Any:
         return selectors.case_list_for_user(user, CaseFilters(**filters))
 
+    def deep_page() -> Any:
+        # What the "Nästa" button of the page before posts: the keyset cursor of its last row
+        # (selectors.paginate), not an offset.
+        last_before = case_list()[deep - 1]
+        cursor = selectors.page_cursor(last_before, selectors.DEFAULT_SORT)
+        values = selectors._parse_cursor(cursor, selectors.DEFAULT_SORT)
+        assert values is not None
+        seek = selectors._seek(selectors.DEFAULT_SORT, values, forward=True)
+        return case_list().filter(seek)[: PAGE_SIZE + 1]
+
     return {
         "case_list": lambda: case_list()[: PAGE_SIZE + 1],
-        "case_list_deep": lambda: case_list()[deep : deep + PAGE_SIZE + 1],
+        "case_list_deep": deep_page,
+        "case_list_deep_offset": lambda: case_list()[deep : deep + PAGE_SIZE + 1],
         "my_cases": lambda: case_list(mine=True)[: PAGE_SIZE + 1],
         "search_name": lambda: case_list(query=subjects.search_name)[: PAGE_SIZE + 1],
         "search_identity": lambda: case_list(query=subjects.search_identity)[: PAGE_SIZE + 1],

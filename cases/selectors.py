@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -78,12 +79,27 @@ class CaseFilters:
     sort: str = "-updated_at"
 
 
+DEFAULT_SORT = "-updated_at"
 SORTS = {
     "-updated_at": ("-updated_at", "-id"),
     "updated_at": ("updated_at", "id"),
     "reference": ("reference",),
     "-reference": ("-reference",),
 }
+
+
+# What a row of the case list shows of each participation (``views.lists._rows``): loading
+# only these columns halves the model instances' cost of the prefetch (docs/performance.md).
+_LIST_PARTICIPATION_FIELDS = (
+    "case_id",
+    "organisation_id",
+    "handlaggare_id",
+    "organisation__name",
+    "organisation__short_name",
+    "handlaggare__username",
+    "handlaggare__first_name",
+    "handlaggare__last_name",
+)
 
 
 def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
@@ -94,7 +110,9 @@ def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
         .prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("organisation", "handlaggare"),
+                queryset=Participation.objects.select_related("organisation", "handlaggare").only(
+                    *_LIST_PARTICIPATION_FIELDS
+                ),
             )
         )
     )
@@ -192,12 +210,85 @@ def _search_condition(query: str) -> Q:
     return condition
 
 
-def paginate(queryset: QuerySet[Case], page: int) -> tuple[list[Case], bool]:
-    """One page without COUNT(*): fetch one row more than shown to know if there is a next."""
+def paginate(
+    queryset: QuerySet[Case], page: int, *, after: str = "", before: str = "", sort: str = ""
+) -> tuple[list[Case], bool]:
+    """One page without COUNT(*): fetch one row more than shown to know if there is a next.
+
+    Keyset ("seek") pagination when the paging button carries a cursor (``page_cursor`` of
+    the last row shown, for "Nästa", or of the first, for "Föregående"): the page starts right
+    after that row in the sort order, so PostgreSQL reads one page of rows through the index
+    whatever the page number. With OFFSET it would run the access rule on every row it skips
+    (page 100: 4 950 rows, docs/performance.md). Without a cursor (the first page, or a
+    cursor that does not parse) the page number is used as an offset."""
     page = max(1, min(page, MAX_PAGE))
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    if after and (values := _parse_cursor(after, sort)) is not None:
+        rows = list(queryset.filter(_seek(sort, values, forward=True))[: PAGE_SIZE + 1])
+        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE and page < MAX_PAGE
+    if before and (values := _parse_cursor(before, sort)) is not None:
+        # Backwards from the first row of the following page, then turned the right way round;
+        # that following page exists, so there is a next page.
+        reverse = [_reversed(field) for field in SORTS[sort]]
+        rows = list(
+            queryset.filter(_seek(sort, values, forward=False)).order_by(*reverse)[:PAGE_SIZE]
+        )
+        rows.reverse()
+        return rows, page < MAX_PAGE
     start = (page - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE and page < MAX_PAGE
+
+
+# The cursor separates the values of the sort key with this; neither an ISO timestamp nor an
+# id contains it (a reference cursor is the reference alone, so it may contain anything).
+_CURSOR_SEPARATOR = "~"
+
+
+def _reversed(field: str) -> str:
+    return field[1:] if field.startswith("-") else f"-{field}"
+
+
+def page_cursor(case: Case, sort: str) -> str:
+    """The sort key of ``case`` as the paging buttons post it: the timestamp and id for the
+    date sorts, the reference for the reference sorts. No personal data (DOMAIN.md §7)."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    if SORTS[sort][0].lstrip("-") == "reference":
+        return case.reference
+    return f"{case.updated_at.isoformat()}{_CURSOR_SEPARATOR}{case.pk}"
+
+
+def _parse_cursor(raw: str, sort: str) -> tuple[Any, ...] | None:
+    if SORTS[sort][0].lstrip("-") == "reference":
+        return (raw,) if 0 < len(raw) <= 20 else None
+    stamp, _, pk = raw.rpartition(_CURSOR_SEPARATOR)
+    try:
+        updated_at = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if timezone.is_naive(updated_at) or not (pk.isascii() and pk.isdigit()):
+        return None
+    return updated_at, int(pk)
+
+
+def _seek(sort: str, values: tuple[Any, ...], *, forward: bool) -> Q:
+    """Rows after (``forward``) or before the cursor in the order of ``sort``: a
+    lexicographic comparison of the sort key. The first key's own bound (``<=`` / ``>=``) is
+    repeated on its own so that PostgreSQL can start the index scan at the cursor."""
+    fields = SORTS[sort]
+    condition = Q()
+    equal_so_far = Q()
+    first_bound = Q()
+    for index, (field, value) in enumerate(zip(fields, values, strict=True)):
+        name = field.lstrip("-")
+        # Forward in a descending order, or backward in an ascending one: smaller values.
+        smaller = field.startswith("-") == forward
+        strict = Q(**{f"{name}__{'lt' if smaller else 'gt'}": value})
+        condition |= equal_so_far & strict
+        equal_so_far &= Q(**{name: value})
+        if index == 0:
+            first_bound = Q(**{f"{name}__{'lte' if smaller else 'gte'}": value})
+    return first_bound & condition
 
 
 def _own_or_shared_with(user: User) -> Q:

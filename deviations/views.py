@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
-from cases.models import AccessLog
+from cases.models import AccessLog, Organisation
 from cases.presenters import client_identity
 from cases.selectors_log import reviewing_organisation
 from deviations import exports, permissions, services
@@ -36,7 +36,14 @@ from deviations.forms import (
 )
 from deviations.models import Deviation, DeviationAction, RoutineDeviation
 from deviations.presenters import dashboard_tables
-from deviations.selectors import dashboard, drilldown_cases, is_chef, scope_cases, scope_units
+from deviations.selectors import (
+    dashboard,
+    drilldown_cases,
+    is_chef,
+    scope_cases,
+    scope_units,
+    unit_scope_ids,
+)
 
 View = Callable[..., HttpResponseBase]
 DRILLDOWN_LIMIT = 200
@@ -52,8 +59,11 @@ def chef_required(view: View) -> View:
     return login_required(wrapper)
 
 
-def _filters(request: AuthenticatedRequest) -> DashboardFilterForm:
-    form = DashboardFilterForm(request.GET or None, units=scope_units(request.user))
+def _filters(
+    request: AuthenticatedRequest, units: list[Organisation] | None = None
+) -> DashboardFilterForm:
+    units = scope_units(request.user) if units is None else units
+    form = DashboardFilterForm(request.GET or None, units=units)
     form.is_valid()
     return form
 
@@ -61,9 +71,16 @@ def _filters(request: AuthenticatedRequest) -> DashboardFilterForm:
 @chef_required
 @require_safe
 def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
-    form = _filters(request)
+    units = scope_units(request.user)
+    form = _filters(request, units)
     period, unit = form.period(), form.unit_id()
-    data = dashboard(request.user, period=period, unit=unit, today=timezone.localdate())
+    data = dashboard(
+        request.user,
+        period=period,
+        unit=unit,
+        today=timezone.localdate(),
+        organisation_ids=unit_scope_ids(units, unit),
+    )
     tables = dashboard_tables(data, unit=unit)
     export_query = f"start={period.start:%Y-%m}&end={period.end:%Y-%m}" + (
         f"&unit={unit}" if unit else ""

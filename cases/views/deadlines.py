@@ -3,6 +3,8 @@ the deadline service writes (with history and audit event)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,14 +19,41 @@ from django.views.decorators.http import require_http_methods
 from accounts.typing import AuthenticatedRequest
 from cases import selectors, selectors_deadlines
 from cases.forms_deadlines import DeadlineExtendForm
+from cases.models import Deadline, DeadlineKind
 from cases.services.deadlines import deadline_extend
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    deadline: Deadline
+    kind: str
+    due: str  # "2026-01-31"
+
+
+def _rows(table: selectors_deadlines.DeadlineTable, kinds: dict[str, str]) -> list[DeadlineRow]:
+    # The kind's label from one dict per page: ``get_kind_display`` rebuilds and translates all
+    # the choices on every call (docs/performance.md).
+    return [
+        DeadlineRow(
+            deadline=deadline,
+            kind=kinds.get(deadline.kind, deadline.kind),
+            due=f"{deadline.due_date:%Y-%m-%d}",
+        )
+        for deadline in table.rows
+    ]
 
 
 @login_required
 @require_http_methods(["GET"])
 def my_deadlines(request: AuthenticatedRequest) -> HttpResponse:
     overview = selectors_deadlines.my_deadlines(request.user, today=timezone.localdate())
-    return render(request, "deadlines/mine.html", {"overview": overview})
+    kinds = {value: str(label) for value, label in DeadlineKind.choices}
+    context = {
+        "overview": overview,
+        "overdue_rows": _rows(overview.overdue, kinds),
+        "upcoming_rows": _rows(overview.upcoming, kinds),
+    }
+    return render(request, "deadlines/mine.html", context)
 
 
 def _return_to(request: AuthenticatedRequest) -> str:

@@ -8,7 +8,9 @@ Why the filter form is POSTed and not sent as GET: the search box takes names an
 and DOMAIN.md §7 says personal data never goes into URLs (they end up in the browser history,
 proxy and server logs, and in the Referer header). So the whole form, search included, is sent
 with POST (CSRF-protected) and the view renders the result directly, without a redirect; the
-pagination buttons are small POST forms that carry the filter values in hidden fields. A GET
+pagination buttons are small POST forms that carry the filter values in hidden fields (and the
+keyset cursor of the row next to the page, see ``selectors.paginate``: a timestamp and an id, or
+a case reference, never personal data). A GET
 shows the unfiltered first page. The price is that a filtered list cannot be bookmarked and a
 reload asks to resend the form; for a list that may hold personnummer that is the right trade.
 """
@@ -21,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
@@ -31,7 +34,7 @@ from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation
 from cases.models import AccessLog, Case, Membership, Organisation
 from cases.presenters import ClientIdentity, client_identity
 from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES
-from cases.states import CLOSED_STATES, State
+from cases.states import CLOSED_STATES, CaseType, State
 
 # Rendered by the filter form when it shows errors: the next htmx submit must then replace the
 # form too, or the old error messages would stay next to a valid result.
@@ -45,6 +48,9 @@ class CaseRow:
     organisations: list[str]
     handlaggare: str
     state_tag: str
+    type_label: str
+    state_label: str
+    updated: str  # local date of the last change, "2026-01-31"
 
 
 def _state_tag(state: str) -> str:
@@ -56,6 +62,10 @@ def _state_tag(state: str) -> str:
 
 
 def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
+    # The labels once per page: ``get_FOO_display`` rebuilds a dict of every choice on each
+    # call, hashing (and so translating) all ~30 lazy state labels, 50 times per page.
+    type_labels = {value: str(label) for value, label in CaseType.choices}
+    state_labels = {value: str(label) for value, label in State.choices}
     rows = []
     for case in cases:
         participations = list(case.participations.all())  # prefetched by the selector
@@ -79,6 +89,9 @@ def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
                 organisations=organisations,
                 handlaggare=", ".join(handlaggare),
                 state_tag=_state_tag(case.state),
+                type_label=type_labels.get(case.case_type, case.case_type),
+                state_label=state_labels.get(case.state, case.state),
+                updated=f"{timezone.localtime(case.updated_at):%Y-%m-%d}",
             )
         )
     return rows
@@ -108,6 +121,7 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
     )
     rows: list[CaseRow] | None = None
     has_next = False
+    next_cursor = previous_cursor = ""
     if not form.is_bound or form.is_valid():
         if form.is_bound and form.searches_identity_number:
             # A search by personnummer is itself a read of personal data (DOMAIN.md §7).
@@ -116,8 +130,20 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
                 action=AccessLog.Action.SEARCH,
                 organisation=_acting_organisation(request),
             )
-        cases = selectors.case_list_for_user(user, form.to_filters(mine=mine))
-        page_cases, has_next = selectors.paginate(cases, form.page)
+        filters = form.to_filters(mine=mine)
+        cases = selectors.case_list_for_user(user, filters)
+        page_cases, has_next = selectors.paginate(
+            cases,
+            form.page,
+            after=form.cursor_after,
+            before=form.cursor_before,
+            sort=filters.sort,
+        )
+        if page_cases and has_next:
+            next_cursor = selectors.page_cursor(page_cases[-1], filters.sort)
+        if page_cases and form.page > 2:
+            # Page 1 is read without a cursor: whatever changed meanwhile, it is the first.
+            previous_cursor = selectors.page_cursor(page_cases[0], filters.sort)
         own_org_ids = {
             m.organisation_id
             for m in user.memberships.all()
@@ -134,6 +160,8 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
         "next_page": form.page + 1 if has_next and form.page < selectors.MAX_PAGE else None,
         "page_limit_reached": has_next and form.page >= selectors.MAX_PAGE,
         "hidden_filters": form.hidden_values(),
+        "next_cursor": next_cursor,
+        "previous_cursor": previous_cursor,
         "errors_shown_key": ERRORS_SHOWN_KEY,
     }
     # Only the form and the paging buttons post with htmx; any other request gets the page.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -89,6 +90,33 @@ def _review_url(query: str = "", *, anchor: str = "") -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
+@dataclass(frozen=True)
+class LogRow:
+    entry: AccessLog
+    action: str
+    when: str  # local time, "2026-01-31 14:05"
+    when_iso: str  # the same instant for <time datetime>
+
+
+def _log_rows(entries: list[AccessLog]) -> list[LogRow]:
+    """What the template would otherwise work out per row with ``get_action_display`` (which
+    rebuilds and translates all the choices on each call) and three ``date`` filters: a third
+    of the page's time for 100 rows (docs/performance.md)."""
+    labels = {value: str(label) for value, label in AccessLog.Action.choices}
+    rows = []
+    for entry in entries:
+        local = timezone.localtime(entry.created_at)
+        rows.append(
+            LogRow(
+                entry=entry,
+                action=labels.get(entry.action, entry.action),
+                when=local.strftime("%Y-%m-%d %H:%M"),
+                when_iso=local.isoformat(),
+            )
+        )
+    return rows
+
+
 @login_required
 @_chef_required
 @require_safe
@@ -109,6 +137,7 @@ def log_review(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "form": form,
         "entries": entries,
+        "rows": _log_rows(entries),
         "page": page,
         "has_previous": page > 1,
         "has_next": has_next and page < MAX_PAGE,
