@@ -330,6 +330,8 @@ BRYGGA_INSLUSS_BEFORE_END_DAYS = int(os.environ.get("BRYGGA_INSLUSS_BEFORE_END_D
 # 000: both parties inform each other "skyndsamt" of a deviation; after this many hours without a
 # recorded informing the system flags it as a routine deviation.
 BRYGGA_AVVIKELSE_INFORMERA_TIMMAR = int(os.environ.get("BRYGGA_AVVIKELSE_INFORMERA_TIMMAR", "24"))
+# How long the chefs' dashboard keeps its figures before computing them again (seconds).
+BRYGGA_DASHBOARD_CACHE_SECONDS = int(os.environ.get("BRYGGA_DASHBOARD_CACHE_SECONDS", "300"))
 # Days before a deadline its handläggare is reminded, for a kind of deadline that has no rows in
 # the admin's "Påminnelser före frist" yet (a kind added after the seeding migration).
 BRYGGA_REMINDER_DEFAULT_DAYS = (7, 3, 1)

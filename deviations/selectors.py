@@ -333,6 +333,7 @@ class Dashboard:
     lead_times: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     deadlines_met: list[dict[str, Any]] = field(default_factory=list)
     workload: list[dict[str, Any]] = field(default_factory=list)
+    computed_at: datetime = field(default_factory=timezone.now)
 
 
 def dashboard(

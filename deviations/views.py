@@ -8,8 +8,10 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -59,6 +61,10 @@ def chef_required(view: View) -> View:
     return login_required(wrapper)
 
 
+# "Räkna om nu": compute the figures again instead of showing the kept ones.
+REFRESH_KEY = "rakna_om"
+
+
 def _filters(
     request: AuthenticatedRequest, units: list[Organisation] | None = None
 ) -> DashboardFilterForm:
@@ -74,13 +80,22 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     units = scope_units(request.user)
     form = _filters(request, units)
     period, unit = form.period(), form.unit_id()
-    data = dashboard(
-        request.user,
-        period=period,
-        unit=unit,
-        today=timezone.localdate(),
-        organisation_ids=unit_scope_ids(units, unit),
-    )
+    today = timezone.localdate()
+    # The figures aggregate every case of the chef's organisations (nine queries through the
+    # access rule, about a second at region scale): kept for a few minutes per chef and filter,
+    # with the time they were computed on the page and a button to compute them again
+    # (docs/decisions.md).
+    key = f"dashboard:{request.user.pk}:{period.start}:{period.end}:{unit}:{today}"
+    data = None if request.GET.get(REFRESH_KEY) else cache.get(key)
+    if data is None:
+        data = dashboard(
+            request.user,
+            period=period,
+            unit=unit,
+            today=today,
+            organisation_ids=unit_scope_ids(units, unit),
+        )
+        cache.set(key, data, settings.BRYGGA_DASHBOARD_CACHE_SECONDS)
     tables = dashboard_tables(data, unit=unit)
     export_query = f"start={period.start:%Y-%m}&end={period.end:%Y-%m}" + (
         f"&unit={unit}" if unit else ""
@@ -90,7 +105,9 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
         "period": period,
         "tables": tables,
         "export_query": export_query,
+        "refresh_query": f"{export_query}&{REFRESH_KEY}=1",
         "today": data.today,
+        "computed_at": data.computed_at,
     }
     return render(request, "deviations/dashboard.html", context)
 

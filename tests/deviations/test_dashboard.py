@@ -161,7 +161,8 @@ def test_lead_times_match_a_python_computation(two_orgs):
 def _dashboard_queries(client, user) -> int:
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("deviations:dashboard"))
+        # "Räkna om nu": the figures computed, not the ones kept from the last view.
+        response = client.get(reverse("deviations:dashboard") + "?rakna_om=1")
     assert response.status_code == 200
     return len(queries)
 
@@ -208,6 +209,26 @@ def test_dashboard_query_count_is_constant(two_orgs, client):
     # Session, user, memberships, the chef check, the unit list, the navigation, the
     # notification count and one query per figure: 17, whatever the number of cases.
     assert small == large == QUERIES_DASHBOARD
+
+
+def test_figures_are_kept_for_a_few_minutes_and_computed_again_on_request(two_orgs, client):
+    o, u = two_orgs, two_orgs["users"]
+    _populate(o, u, 3, 0)
+    client.force_login(u["chef_a"])
+    url = reverse("deviations:dashboard")
+
+    def cases_shown(response) -> int:
+        return sum(c[0].number for _l, c in _table(response, "arenden").rows)
+
+    first = client.get(url)
+    assert cases_shown(first) == 3 and "Siffrorna räknades fram kl." in first.text
+    _populate(o, u, 2, 100)
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url)
+    assert cases_shown(again) == 3  # the kept figures, without the figure queries
+    assert len(kept) < QUERIES_DASHBOARD
+    assert cases_shown(client.get(url + "?rakna_om=1")) == 5
+    assert cases_shown(client.get(url)) == 5  # the new figures are kept in turn
 
 
 def test_drilldown_lists_the_cases_behind_a_number_in_scope(two_orgs, client):
