@@ -42,15 +42,24 @@ class CaseQuerySet(models.QuerySet["Case"]):
         memberships = Membership.objects.in_force().filter(user=user, role__in=CASE_ACCESS_ROLES)
         staff_orgs = memberships.exclude(role=Role.EXTERN_DELTAGARE).values("organisation_id")
         all_orgs = memberships.values("organisation_id")
-        participates = Participation.objects.filter(
-            case=OuterRef("pk"), organisation_id__in=staff_orgs
-        )
         consent_covers = ConsentParty.objects.filter(
             consent__case=OuterRef("pk"),
             consent__withdrawn_at__isnull=True,
             organisation_id__in=all_orgs,
             organisation__participations__case=OuterRef("pk"),
         )
+        # Visible: one of the user's organisations takes part, as staff or covered by a consent
+        # in force. One EXISTS over the case's participations (the consent looked up only for
+        # an external organisation's) rather than two alternatives: the same cases, planned and
+        # run about a fifth faster on the lists (docs/performance.md).
+        consent_for_party = ConsentParty.objects.filter(
+            consent__case=OuterRef(OuterRef("pk")),
+            consent__withdrawn_at__isnull=True,
+            organisation_id=OuterRef("organisation_id"),
+        )
+        takes_part = Participation.objects.filter(
+            case=OuterRef("pk"), organisation_id__in=all_orgs
+        ).filter(Q(organisation_id__in=staff_orgs) | Exists(consent_for_party))
         identity_granted = ClientUserObjectPermission.objects.filter(
             content_object=OuterRef("client_id"),
             user=user,
@@ -65,7 +74,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
             shared_access=Q(owner_organisation_id__in=staff_orgs) | Exists(consent_covers),
             identity_visible=Q(client__protected_identity=False) | Exists(identity_granted),
         ).filter(
-            Exists(participates) | Exists(consent_covers),
+            Exists(takes_part),
             ~Q(case_type=CaseType.AVHOPPARUPPDRAG) | Exists(assigned),
         )
 
