@@ -88,34 +88,46 @@ SORTS = {
 }
 
 
-# What a row of the case list shows of each participation (``views.lists._rows``): loading
-# only these columns halves the model instances' cost of the prefetch (docs/performance.md).
-_LIST_PARTICIPATION_FIELDS = (
-    "case_id",
-    "organisation_id",
-    "handlaggare_id",
-    "organisation__name",
-    "organisation__short_name",
-    "handlaggare__username",
-    "handlaggare__first_name",
-    "handlaggare__last_name",
-)
+@dataclass(frozen=True)
+class ListParty:
+    """What a row of the case list shows of one participation (``views.lists._rows``)."""
+
+    organisation_id: int
+    organisation: str
+    handlaggare_id: int | None
+    handlaggare: str
+
+
+def list_parties(case_ids: list[int]) -> dict[int, list[ListParty]]:
+    """The parties of the cases of one list page, in one query. Read as plain values rather
+    than prefetched model instances: a third of the time for the same rows
+    (docs/performance.md)."""
+    parties: dict[int, list[ListParty]] = {case_id: [] for case_id in case_ids}
+    rows = (
+        Participation.objects.filter(case_id__in=case_ids)
+        .order_by("case_id", "id")
+        .values_list(
+            "case_id",
+            "organisation_id",
+            "organisation__name",
+            "organisation__short_name",
+            "handlaggare_id",
+            "handlaggare__first_name",
+            "handlaggare__last_name",
+            "handlaggare__username",
+        )
+    )
+    for case_id, org_id, org_name, org_short, user_id, first, last, username in rows:
+        full_name = f"{first} {last}".strip()
+        parties[case_id].append(
+            ListParty(org_id, org_short or org_name, user_id, full_name or (username or ""))
+        )
+    return parties
 
 
 def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
-    """The case list in one query (plus one to prefetch the participants of the page)."""
-    queryset = (
-        Case.objects.visible_to(user)
-        .select_related("client", "owner_organisation")
-        .prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("organisation", "handlaggare").only(
-                    *_LIST_PARTICIPATION_FIELDS
-                ),
-            )
-        )
-    )
+    """The case list in one query (the page's parties are one more: ``list_parties``)."""
+    queryset = Case.objects.visible_to(user).select_related("client", "owner_organisation")
     if filters.mine:
         queryset = queryset.filter(
             Exists(Participation.objects.filter(case=OuterRef("pk"), handlaggare=user))

@@ -66,21 +66,20 @@ def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
     # call, hashing (and so translating) all ~30 lazy state labels, 50 times per page.
     type_labels = {value: str(label) for value, label in CaseType.choices}
     state_labels = {value: str(label) for value, label in State.choices}
+    parties_of = selectors.list_parties([case.pk for case in cases])
     rows = []
     for case in cases:
-        participations = list(case.participations.all())  # prefetched by the selector
+        parties = parties_of[case.pk]
         if case.shared_access:  # type: ignore[attr-defined] # annotated by visible_to
-            organisations = [
-                p.organisation.short_name or p.organisation.name for p in participations
-            ]
+            organisations = [p.organisation for p in parties]
         else:
             # Before consent the counterpart sees only the request and who made it (DOMAIN §2).
             owner = case.owner_organisation
             organisations = [owner.short_name or owner.name]
         handlaggare = [
-            p.handlaggare.get_full_name() or p.handlaggare.get_username()
-            for p in participations
-            if p.organisation_id in own_org_ids and p.handlaggare is not None
+            p.handlaggare
+            for p in parties
+            if p.organisation_id in own_org_ids and p.handlaggare_id is not None
         ]
         rows.append(
             CaseRow(
