@@ -30,13 +30,14 @@ pytestmark = pytest.mark.django_db
 # Queries of "Mina frister", whatever the number of deadlines:
 #  1. the session user (auth middleware; the session itself comes from the Redis cache)
 #  2. the user's memberships for the menu (accounts.context_processors)
-#  3. the overdue deadlines with case, organisation and responsible user, through the access
+#  3. the user's organisations (as literal ids, so the next two use the deadline indexes)
+#  4. the overdue deadlines with case, organisation and responsible user, through the access
 #     rule (LIMIT 101)
-#  4. the deadlines due within 30 days, the same way
-#  5. the unread notification count in the header (cases.context_processors)
-#  6-8. the session saved at the end of the request (SESSION_SAVE_EVERY_REQUEST, cached_db):
+#  5. the deadlines due within 30 days, the same way
+#  6. the unread notification count in the header (cases.context_processors)
+#  7-9. the session saved at the end of the request (SESSION_SAVE_EVERY_REQUEST, cached_db):
 #       SAVEPOINT, UPDATE django_session, RELEASE SAVEPOINT
-QUERIES_MY_DEADLINES = 8
+QUERIES_MY_DEADLINES = 9
 # Queries of the calendar feed: the token with its user, and the deadlines (no session).
 QUERIES_CALENDAR_FEED = 2
 
