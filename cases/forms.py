@@ -5,17 +5,111 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms_filters import ListSelect
 from cases.models import Consent, Membership, Organisation, Visibility
 from cases.personnummer import IdentityNumberField
 from cases.roles import CASEWORKER_ROLES, CHEF_ROLES, OrganisationKind
 from cases.states import CaseType
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+def _attributes(attrs: dict[str, Any]) -> str:
+    # As django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name;
+    # stringformat keeps a safe string safe, so the autoescape is a conditional one.
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PythonTextarea(forms.Textarea):
+    """A ``Textarea`` that writes Django's ``textarea.html`` in Python (byte for byte, as
+    ``ListSelect`` does for the select; tests/cases/test_case_page_speed.py compares them)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        esc = conditional_escape
+        text = esc(widget["value"]) if widget["value"] else ""
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<textarea name="{esc(widget["name"])}"{_attributes(widget["attrs"])}>\n'
+            f"{text}</textarea>"
+        )
+
+
+class PythonDateInput(forms.DateInput):
+    """A ``DateInput`` that writes Django's ``input.html`` in Python (byte for byte)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        esc = conditional_escape
+        shown = f' value="{esc(widget["value"])}"' if widget["value"] is not None else ""
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<input type="{esc(widget["type"])}" name="{esc(widget["name"])}"{shown}'
+            f"{_attributes(widget['attrs'])}>"
+        )
+
+
+DATE_WIDGET = PythonDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Organisations that open and run cases together (DOMAIN.md §1); others join later.
 COUNTERPART_KINDS = (OrganisationKind.KOMMUN, OrganisationKind.FRIVARD, OrganisationKind.ANSTALT)
+
+
+class ValuesChoiceIterator(ModelChoiceIterator):
+    """The options of a ``ValuesChoiceField``: one ``values_list`` query, as the field's
+    ``label_from_instance`` would label the rows, without model instances or the server-side
+    cursor ``ModelChoiceIterator`` opens (its own round trips). The empty option comes first,
+    before the query runs, as in ``ModelChoiceIterator``."""
+
+    field: ValuesChoiceField | ValuesMultipleChoiceField
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_row
+        for row in self.queryset.values_list(*self.field.label_columns):
+            yield (row[0], label(row))
+
+
+class ValuesChoiceField(forms.ModelChoiceField):
+    """Options read as ``label_columns`` (the primary key first) and labelled by
+    ``label_from_row``; validation (``queryset.get``) and ``cleaned_data`` (model instances)
+    are the ``ModelChoiceField``'s own. Default: the ``name`` column, as ``str(organisation)``."""
+
+    iterator = ValuesChoiceIterator
+    label_columns: tuple[str, ...] = ("pk", "name")
+
+    def label_from_row(self, row: tuple[Any, ...]) -> str:
+        return str(row[1])
+
+
+class ValuesMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """``ValuesChoiceField`` for several choices."""
+
+    iterator = ValuesChoiceIterator
+    label_columns: tuple[str, ...] = ("pk", "name")
+
+    def label_from_row(self, row: tuple[Any, ...]) -> str:
+        return str(row[1])
+
+
+class UserChoiceField(ValuesChoiceField):
+    """Users labelled as ``User.__str__``: the full name, else the username."""
+
+    label_columns = ("pk", "first_name", "last_name", "username")
+
+    def label_from_row(self, row: tuple[Any, ...]) -> str:
+        _pk, first_name, last_name, username = row
+        return f"{first_name} {last_name}".strip() or str(username)
 
 
 class CaseCreateForm(forms.Form):
@@ -71,7 +165,7 @@ class CaseCreateForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    parties = forms.ModelMultipleChoiceField(
+    parties = ValuesMultipleChoiceField(
         label=_("Parter som samtycket omfattar"),
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -80,7 +174,7 @@ class ConsentForm(forms.Form):
     scope = forms.CharField(
         label=_("Omfattning"),
         help_text=_("Vilka uppgifter och vilket syfte samtycket gäller."),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=PythonTextarea(attrs={"rows": 3}),
         error_messages={"required": _("Beskriv vad samtycket omfattar.")},
     )
     given_on = forms.DateField(
@@ -105,7 +199,7 @@ class ConsentForm(forms.Form):
     oral_note = forms.CharField(
         label=_("Journalanteckning om det muntliga samtycket"),
         help_text=_("Krävs för muntligt samtycke: när, hur och inför vem."),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=PythonTextarea(attrs={"rows": 3}),
         required=False,
     )
 
@@ -134,7 +228,7 @@ class ConsentWithdrawForm(forms.Form):
     note = forms.CharField(
         label=_("Anteckning om återkallelsen"),
         help_text=_("När och hur klienten återkallade samtycket."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=PythonTextarea(attrs={"rows": 2}),
         error_messages={"required": _("Skriv när och hur samtycket återkallades.")},
     )
 
@@ -142,7 +236,7 @@ class ConsentWithdrawForm(forms.Form):
 class NoteForm(forms.Form):
     body = forms.CharField(
         label=_("Anteckning"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=PythonTextarea(attrs={"rows": 5}),
         error_messages={"required": _("Skriv en anteckning.")},
     )
     visibility = forms.ChoiceField(
@@ -170,11 +264,14 @@ class AttachmentForm(forms.Form):
 
 
 class AssignHandlaggareForm(forms.Form):
-    handlaggare = forms.ModelChoiceField(
+    handlaggare = UserChoiceField(
         label=_("Ansvarig handläggare för din organisation"),
         queryset=Membership.objects.none(),
         required=False,
         empty_label=_("Ingen ansvarig"),
+        # About a hundred caseworkers: one template include per option would cost more than
+        # the rest of the form (docs/performance.md, "Case page").
+        widget=ListSelect,
     )
 
     def __init__(self, *args: Any, organisation: Organisation | None, **kwargs: Any) -> None:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ansvarsforbindelse.models import CareProvider
 from cases.deadline_rules import term_in_days
+from cases.forms import PythonDateInput, PythonTextarea, ValuesChoiceField
+from cases.forms_filters import ListSelect
 from cases.models import CommunicationMethod, Decision, Pafoljd
 
 DATE_ERRORS = {"required": _("Ange datum."), "invalid": _("Ange datum som ÅÅÅÅ-MM-DD.")}
@@ -20,7 +22,7 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=PythonDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages=DATE_ERRORS,
     )
 
@@ -35,7 +37,7 @@ def reason_field(
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=PythonTextarea(attrs={"rows": 2}),
         error_messages={"required": _("Ange skälet.")},
     )
 
@@ -93,9 +95,10 @@ class DecisionForm(forms.Form):
 
 
 class CareProviderForm(forms.Form):
-    provider = forms.ModelChoiceField(
+    provider = ValuesChoiceField(
         label=_("Vårdgivare"),
         queryset=CareProvider.objects.none(),
+        widget=ListSelect,
         error_messages={"required": _("Välj vårdgivare.")},
     )
     planned_start = date_field(_("Planerad start"))
@@ -120,7 +123,7 @@ class TreatmentPlanForm(forms.Form):
     plan_date = date_field(_("Behandlingsplanen upprättad"))
     summary = forms.CharField(
         label=_("Behandlingsplanens inriktning"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=PythonTextarea(attrs={"rows": 3}),
         error_messages={"required": _("Beskriv behandlingsplanens inriktning.")},
     )
 
@@ -190,14 +193,14 @@ class AbortForm(forms.Form):
 
 class JointPlanForm(forms.Form):
     insatser = forms.CharField(
-        label=_("1. Insatser den enskilde behöver"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("1. Insatser den enskilde behöver"), widget=PythonTextarea(attrs={"rows": 3})
     )
     responsibilities = forms.CharField(
-        label=_("2. Kriminalvårdens och kommunens ansvar"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("2. Kriminalvårdens och kommunens ansvar"), widget=PythonTextarea(attrs={"rows": 3})
     )
     others_measures = forms.CharField(
         label=_("3. Åtgärder som vidtas av någon annan än kommunen och Kriminalvården"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=PythonTextarea(attrs={"rows": 2}),
         required=False,
     )
     overall_responsible = forms.CharField(

@@ -26,7 +26,7 @@ from cases.forms import (
 )
 from cases.models import AccessLog, Case, Consent, JointPlan
 from cases.permissions import acting_membership, case_actions
-from cases.presenters import client_identity
+from cases.presenters import client_identity, timeline_rows
 from cases.presenters_care import WORKFLOW_TYPES, workflow_panel
 from cases.services import cases as case_services
 from cases.services import consent as consent_services
@@ -71,7 +71,7 @@ def _render_case(
         "participations": case.participations.all(),
         "consents": _with_withdraw_forms(selectors.consents_for(case), forms.get("withdraw_form")),
         "deadlines": selectors.deadlines_for(case),
-        "timeline": selectors.timeline_for(user, case),
+        "timeline": timeline_rows(selectors.timeline_for(user, case)),
         "timeline_form": TimelineFilterForm(),
         "notes": selectors.notes_for(user, case),
         "attachments": selectors.attachments_for(user, case),
@@ -110,7 +110,7 @@ def case_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     context = {
         "case": case,
-        "timeline": selectors.timeline_for(request.user, case, kind=kind),
+        "timeline": timeline_rows(selectors.timeline_for(request.user, case, kind=kind)),
         "timeline_form": form,
     }
     template = "cases/_timeline.html" if request.htmx else "cases/timeline_page.html"

@@ -1,0 +1,159 @@
+"""The case page's faster rendering writes what the templates wrote (docs/performance.md, "Case
+page"): the Python-rendered selects, text areas and date inputs and the
+values-list choices are Django's own widgets, the timeline rows are the old template's, and the
+page's query count does not grow with its data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django import forms
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from cases import selectors
+from cases.forms import (
+    AssignHandlaggareForm,
+    ConsentForm,
+    PythonDateInput,
+    PythonTextarea,
+)
+from cases.forms_care import (
+    CareProviderChangeForm,
+)
+from cases.models import AuditEvent
+from cases.presenters import timeline_rows
+from cases.roles import Role
+from cases.services.journal import note_add
+from tests.cases.workflow_helpers import make_case, walk_kontraktsvard_to_enforcement
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+# The page's queries in the test setting (a kontraktsvård in verkställighet seen by the kommun's
+# socialsekreterare): the same for any amount of notes, events and caseworkers. The bench's case
+# page (another state and user) makes 26.
+QUERIES_CASE_PAGE = 28
+
+OLD_TIMELINE = Template(
+    "{% for event in timeline %}"
+    '<time datetime="{{ event.created_at|date:\'c\' }}">{{ event.created_at|date:"Y-m-d H:i" }}'
+    '</time><div>{{ event.message }}</div><div class="hint">{% if event.actor %}'
+    "{{ event.actor.get_full_name }}{% endif %}{% if event.organisation %}, "
+    "{{ event.organisation.short_name|default:event.organisation.name }}{% endif %}</div>"
+    "{% endfor %}"
+)
+NEW_TIMELINE = Template(
+    "{% for event in timeline %}"
+    '<time datetime="{{ event.created_iso }}">{{ event.created }}</time>'
+    '<div>{{ event.message }}</div><div class="hint">{{ event.who }}</div>'
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "text", 'a & <b> "c"', mark_safe("<b>säker</b>"), date(2026, 1, 2), 7]
+)
+def test_python_widgets_write_the_django_widget_templates(value: Any) -> None:
+    for attrs in ({"rows": 3}, {"rows": 2, "id": "id_x", "required": True, "disabled": False}):
+        assert PythonTextarea(attrs=attrs).render("x", value) == forms.Textarea(attrs).render(
+            "x", value
+        )
+    for attrs in (
+        {"type": "date"},
+        {"type": "date", "id": "x", "aria-describedby": "a&b", "title": mark_safe("<i>")},
+    ):
+        python = PythonDateInput(attrs=attrs, format="%Y-%m-%d")
+        django = forms.DateInput(attrs=attrs, format="%Y-%m-%d")
+        assert python.render("d", value, {"required": True}) == django.render(
+            "d", value, {"required": True}
+        )
+
+
+def test_the_values_choice_fields_render_as_the_model_choice_fields(world: dict) -> None:
+    MembershipFactory(  # no name: the username is the label
+        organisation=world["kommun"],
+        role=Role.SOCIALSEKRETERARE,
+        user__first_name="",
+        user__last_name="",
+    )
+    case = make_case(world, "kontraktsvard")
+    for data in (None, {"handlaggare": str(world["users"]["soc"].pk), "parties": ["0"]}):
+        assign = AssignHandlaggareForm(data, organisation=world["kommun"])
+        plain = forms.ModelChoiceField(
+            queryset=assign.fields["handlaggare"].queryset,  # type: ignore[attr-defined]
+            required=False,
+            empty_label="Ingen ansvarig",
+        )
+        value = data["handlaggare"] if data else None
+        assert assign.fields["handlaggare"].widget.render("handlaggare", value) == (
+            plain.widget.render("handlaggare", value)
+        )
+        consent = ConsentForm(data, case=case)
+        parties = forms.ModelMultipleChoiceField(
+            queryset=consent.fields["parties"].queryset,  # type: ignore[attr-defined]
+            widget=forms.CheckboxSelectMultiple,
+        )
+        chosen = [str(world["kommun"].pk)]
+        assert consent.fields["parties"].widget.render("parties", chosen) == (
+            parties.widget.render("parties", chosen)
+        )
+    provider = CareProviderChangeForm(prefix="change_provider").fields["provider"]
+    plain_provider = forms.ModelChoiceField(queryset=provider.queryset)  # type: ignore[attr-defined]
+    chosen_provider = str(world["both"].pk)
+    assert provider.widget.render("p", chosen_provider) == plain_provider.widget.render(
+        "p", chosen_provider
+    )
+    # Validation still gives model instances.
+    valid = AssignHandlaggareForm(
+        {"handlaggare": str(world["users"]["soc"].pk)}, organisation=world["kommun"]
+    )
+    assert valid.is_valid() and valid.cleaned_data["handlaggare"] == world["users"]["soc"]
+
+
+def test_timeline_rows_render_as_the_old_timeline(world: dict) -> None:
+    case = make_case(world, "kontraktsvard")
+    note_add(
+        case_id=case.pk, actor=world["users"]["fi"], body="x", visibility="delad", corrects_id=None
+    )
+    AuditEvent.objects.create(
+        case=case, actor=None, organisation=None, kind="x", message="<i>", shared=True
+    )
+    world["frivard"].short_name = "KVF"
+    world["frivard"].save()
+    user = world["users"]["fi"]
+    case = selectors.case_for_user(user, case.pk)
+    events = selectors.timeline_for(user, case)
+    old = OLD_TIMELINE.render(Context({"timeline": events}))
+    assert old == NEW_TIMELINE.render(Context({"timeline": timeline_rows(events)}))
+    assert "&lt;i&gt;" in old and "KVF" in old
+
+
+def _page_queries(client: Any, case: Any) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_case_page_query_count_is_constant(world: dict, client: Any) -> None:
+    case = make_case(world, "kontraktsvard")
+    walk_kontraktsvard_to_enforcement(world, case)
+    client.force_login(world["users"]["soc"])
+    _page_queries(client, case)  # the first request of a session reads more (the session)
+    first = _page_queries(client, case)
+    for n in range(5):
+        note_add(
+            case_id=case.pk,
+            actor=world["users"]["soc"],
+            body=f"Anteckning {n}",
+            visibility="delad",
+            corrects_id=None,
+        )
+        MembershipFactory(organisation=world["kommun"], role=Role.SOCIALSEKRETERARE)
+    assert _page_queries(client, case) == first == QUERIES_CASE_PAGE
