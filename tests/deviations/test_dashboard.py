@@ -226,6 +226,7 @@ def test_figures_are_kept_for_a_few_minutes_and_computed_again_on_request(two_or
     with CaptureQueriesContext(connection) as kept:
         again = client.get(url)
     assert cases_shown(again) == 3  # the kept figures, without the figure queries
+    assert '<section aria-labelledby="arenden"' in again.text  # kept as HTML, not escaped
     assert len(kept) < QUERIES_DASHBOARD
     assert cases_shown(client.get(url + "?rakna_om=1")) == 5
     assert cases_shown(client.get(url)) == 5  # the new figures are kept in turn
