@@ -68,6 +68,10 @@ def chef_required(view: View) -> View:
 REFRESH_KEY = "rakna_om"
 
 
+def dashboard_cache_key(user_id: int, period: Any, unit: int | None, today: date) -> str:
+    return f"dashboard:{user_id}:{period.start}:{period.end}:{unit}:{today}"
+
+
 @dataclass(frozen=True)
 class KeptDashboard:
     tables: list[Any]
@@ -96,12 +100,12 @@ def dashboard_view(request: AuthenticatedRequest) -> HttpResponse:
     # access rule, about a second at region scale): kept for a few minutes per chef and filter,
     # with the time they were computed on the page and a button to compute them again
     # (docs/decisions.md).
-    key = f"dashboard:{request.user.pk}:{period.start}:{period.end}:{unit}:{today}"
+    key = dashboard_cache_key(request.user.pk, period, unit, today)
     export_query = f"start={period.start:%Y-%m}&end={period.end:%Y-%m}" + (
         f"&unit={unit}" if unit else ""
     )
     kept = None if request.GET.get(REFRESH_KEY) else cache.get(key)
-    if kept is None:
+    if not isinstance(kept, KeptDashboard):  # none kept, or kept by an older release
         data = dashboard(
             request.user,
             period=period,

@@ -232,6 +232,21 @@ def test_figures_are_kept_for_a_few_minutes_and_computed_again_on_request(two_or
     assert cases_shown(client.get(url)) == 5  # the new figures are kept in turn
 
 
+def test_figures_kept_by_an_older_release_are_computed_again(two_orgs, client):
+    from django.core.cache import cache
+
+    from deviations.views import dashboard_cache_key
+
+    u = two_orgs["users"]
+    client.force_login(u["chef_a"])
+    response = client.get(reverse("deviations:dashboard"))
+    period = response.context["period"]
+    key = dashboard_cache_key(u["chef_a"].pk, period, None, timezone.localdate())
+    assert cache.get(key) is not None
+    cache.set(key, {"an": "older format"})
+    assert client.get(reverse("deviations:dashboard")).status_code == 200
+
+
 def test_drilldown_lists_the_cases_behind_a_number_in_scope(two_orgs, client):
     o, u = two_orgs, two_orgs["users"]
     a_cases = bulk_cases(2, owner=o["a"], counterpart=o["f"], names="Aaklient")
