@@ -27,6 +27,7 @@ from ansvarsforbindelse.pdf import (
 from ansvarsforbindelse.presenters import STATE_TAGS, archive_check, case_panel, commitment_actions
 from cases import access_log
 from cases import selectors as case_selectors
+from cases.form_errors import apply_service_errors
 from cases.models import AccessLog, Case, JointPlan
 from cases.permissions import acting_membership
 from cases.presenters import client_identity
@@ -41,15 +42,6 @@ def _log(request: AuthenticatedRequest, case: Case, action: str) -> None:
         case=case,
         client=case.client if action == AccessLog.Action.DOWNLOAD else None,
     )
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """A service's ValidationError on the form, so the error summary lists it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _pdf_response(data: bytes, *, filename: str, inline: bool) -> HttpResponse:
@@ -123,7 +115,7 @@ def commitment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
                     case_id=case.pk, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Utkastet till ansvarsförbindelse är sparat."))
                 return redirect("ansvarsforbindelse:detail", pk=commitment.pk)
@@ -153,7 +145,7 @@ def commitment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     commitment_id=commitment.pk, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Utkastet är sparat."))
                 return redirect("ansvarsforbindelse:detail", pk=commitment.pk)
@@ -242,7 +234,7 @@ def _post_action(
             if form is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect("ansvarsforbindelse:detail", pk=pk)
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("ansvarsforbindelse:detail", pk=result.pk)

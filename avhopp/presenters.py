@@ -7,14 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from avhopp import forms as f
 from avhopp import permissions as p
 from avhopp.models import DefectorAssignment
 from avhopp.workflow import plan_written
-from cases.presenters import ClientIdentity
+from cases.presenters import ClientIdentity, protected_identity_masked
 from cases.states import CLOSED_STATES, State
 from cases.workflows.common import unmet_conditions
 
@@ -124,24 +123,7 @@ class Panel:
 def assignment_identity(case: DefectorAssignment) -> ClientIdentity:
     """Access to an uppdrag already requires the assignment; the identity of a protected
     client is shown only to those holding the explicit grant (every assigned user gets it)."""
-    client = case.client
-    if not getattr(case, "identity_visible", False):
-        return ClientIdentity(
-            visible=False,
-            name=_("Skyddad identitet"),
-            id_number="",
-            address="",
-            protected=True,
-            reason=_("Klienten har skyddade personuppgifter."),
-        )
-    return ClientIdentity(
-        visible=True,
-        name=client.full_name,
-        id_number=client.identity.formatted,
-        address=client.address,
-        protected=client.protected_identity,
-        reason="",
-    )
+    return protected_identity_masked(case)
 
 
 def make_form(

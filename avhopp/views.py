@@ -23,17 +23,9 @@ from avhopp.forms import AgreementNoticeForm, AssignmentCreateForm, SettleForm
 from avhopp.models import Agreement
 from avhopp.permissions import kommun_memberships, side_of
 from cases import access_log
+from cases.form_errors import apply_service_errors
 from cases.models import AccessLog
 from cases.roles import Role
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form so the error summary shows it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _agreement() -> Agreement:
@@ -100,7 +92,7 @@ def agreement_notice(request: AuthenticatedRequest) -> HttpResponse:
                 agreement_id=agreement.pk, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Uppsägningen av avtalet är registrerad."))
             return redirect("avhopp:overview")
@@ -147,7 +139,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
                 error.error_dict["receiver"] = error.error_dict.pop("receiving_municipality")
             if hasattr(error, "error_dict") and "receiving_handlaggare" in error.error_dict:
                 error.error_dict["receiver"] = error.error_dict.pop("receiving_handlaggare")
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Förfrågan %(ref)s är skickad.") % {"ref": case.reference})
             return redirect("avhopp:detail", pk=case.pk)
@@ -261,7 +253,7 @@ def step(request: AuthenticatedRequest, pk: int, name: str) -> HttpResponse:
         try:
             service(case_id=pk, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("avhopp:detail", pk=pk)
@@ -330,7 +322,7 @@ def reconciliation_settle(
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Avstämningen är markerad som genomförd."))
             return redirect(

@@ -112,7 +112,31 @@ class UserChoiceField(ValuesChoiceField):
         return f"{first_name} {last_name}".strip() or str(username)
 
 
-class CaseCreateForm(forms.Form):
+class ClientFieldsForm(forms.Form):
+    """Who the client is, as every form that opens a case asks it."""
+
+    identity = IdentityNumberField(error_messages={"required": _("Ange personnummer.")})
+    first_name = forms.CharField(
+        label=_("Förnamn"), max_length=100, error_messages={"required": _("Ange förnamn.")}
+    )
+    last_name = forms.CharField(
+        label=_("Efternamn"), max_length=100, error_messages={"required": _("Ange efternamn.")}
+    )
+    protected_identity = forms.BooleanField(
+        label=_("Klienten har skyddade personuppgifter"), required=False
+    )
+
+
+class CaseCreateForm(ClientFieldsForm):
+    field_order = [
+        "case_type",
+        "organisation",
+        *ClientFieldsForm.base_fields,
+        "counterpart",
+        "court",
+        "malnummer",
+    ]
+
     case_type = forms.ChoiceField(
         label=_("Ärendetyp"),
         # Avhopparuppdrag (assigned users) and inslussning (the target-group assessment) are
@@ -129,16 +153,6 @@ class CaseCreateForm(forms.Form):
         label=_("Din organisation i ärendet"),
         queryset=Organisation.objects.none(),
         empty_label=None,
-    )
-    identity = IdentityNumberField(error_messages={"required": _("Ange personnummer.")})
-    first_name = forms.CharField(
-        label=_("Förnamn"), max_length=100, error_messages={"required": _("Ange förnamn.")}
-    )
-    last_name = forms.CharField(
-        label=_("Efternamn"), max_length=100, error_messages={"required": _("Ange efternamn.")}
-    )
-    protected_identity = forms.BooleanField(
-        label=_("Klienten har skyddade personuppgifter"), required=False
     )
     counterpart = forms.ModelChoiceField(
         label=_("Motpart"),

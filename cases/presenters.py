@@ -37,6 +37,14 @@ def client_identity(case: Case) -> ClientIdentity:
             protected=client.protected_identity,
             reason=_("Samtycke som omfattar din organisation saknas."),
         )
+    return protected_identity_masked(case)
+
+
+def protected_identity_masked(case: Case) -> ClientIdentity:
+    """The protected-identity half of the rule alone, for case types whose access is an explicit
+    assignment rather than consent (avhopparuppdrag): only the explicit grant shows who a
+    protected client is."""
+    client = case.client
     if not getattr(case, "identity_visible", False):
         return ClientIdentity(
             visible=False,

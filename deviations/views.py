@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
+from cases.form_errors import apply_service_errors
 from cases.models import AccessLog, Organisation
 from cases.presenters import client_identity
 from cases.selectors_log import reviewing_organisation
@@ -205,14 +206,6 @@ def _back_to_case(case_id: int) -> HttpResponse:
     return redirect(f"{reverse('cases:detail', args=[case_id])}#avvikelser")
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(
     request: AuthenticatedRequest, case: Any, form: Any, *, title: str, submit: str
 ) -> HttpResponse:
@@ -231,7 +224,7 @@ def report(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
         try:
             services.deviation_report(case_id=case.pk, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Avvikelsen är rapporterad."))
             return _back_to_case(case.pk)
@@ -261,7 +254,7 @@ def record_informed(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 how=form.cleaned_data["how"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Det är registrerat att andra parten har informerats."))
             return _back_to_case(case.pk)
@@ -288,7 +281,7 @@ def action_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 due_date=form.cleaned_data["due_date"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Åtgärden är tillagd."))
             return _back_to_case(case.pk)
@@ -318,7 +311,7 @@ def close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 deviation_id=deviation.pk, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Avvikelsen är stängd."))
             return _back_to_case(case.pk)
@@ -338,7 +331,7 @@ def routine_resolve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 row_id=row.pk, actor=request.user, comment=form.cleaned_data["comment"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Avvikelsen från rutinen är hanterad."))
             return _back_to_case(case.pk)

@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DATE_WIDGET
+from cases.forms import DATE_WIDGET, ClientFieldsForm
 from cases.models import Case, Organisation
-from cases.personnummer import IdentityNumberField
 from cases.roles import CASEWORKER_ROLES, CHEF_ROLES, OrganisationKind
 from cases.states import CaseType
 from inslussning.models import AreaStatus, Criterion, GroupMember, MemberRole, ReleaseMeasureKind
@@ -38,19 +37,9 @@ def _organisations(kind: str) -> Any:
     return Organisation.objects.filter(kind=kind, is_active=True).exclude(units__isnull=False)
 
 
-class IdentifyForm(CriteriaMixin):
+class IdentifyForm(CriteriaMixin, ClientFieldsForm):
     frivard = forms.ModelChoiceField(
         label=_("Ditt frivårdskontor"), queryset=Organisation.objects.none(), empty_label=None
-    )
-    identity = IdentityNumberField(error_messages={"required": _("Ange personnummer.")})
-    first_name = forms.CharField(
-        label=_("Förnamn"), max_length=100, error_messages={"required": _("Ange förnamn.")}
-    )
-    last_name = forms.CharField(
-        label=_("Efternamn"), max_length=100, error_messages={"required": _("Ange efternamn.")}
-    )
-    protected_identity = forms.BooleanField(
-        label=_("Klienten har skyddade personuppgifter"), required=False
     )
     home_kommun = forms.ModelChoiceField(
         label=_("Socialtjänst i hemkommunen"),

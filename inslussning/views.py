@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log
+from cases.form_errors import apply_service_errors
 from cases.models import AccessLog, Case
 from cases.permissions import acting_membership
 from cases.presenters import client_identity
@@ -27,15 +28,6 @@ from inslussning.workflow import Inslussning, is_programme_staff
 
 # The overview is sorted by the next planning date: the first rows are the ones to act on.
 OVERVIEW_ROWS = 100
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form so the error summary shows it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _log_read(request: AuthenticatedRequest, case: Case) -> None:
@@ -106,7 +98,7 @@ def identify(request: AuthenticatedRequest) -> HttpResponse:
                 criteria=form.criteria(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Klienten är identifierad för inslussning."))
             return redirect("inslussning:detail", pk=case.pk)
@@ -142,7 +134,7 @@ def _submit(
         try:
             run(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(f"{case_url(pk)}#{anchor}")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
+from cases.form_errors import apply_service_errors
 from cases.forms import (
     AssignHandlaggareForm,
     AttachmentForm,
@@ -45,15 +46,6 @@ def _with_withdraw_forms(consents: Any, bound: ConsentWithdrawForm | None) -> li
         else:
             consent.withdraw_form = ConsentWithdrawForm(prefix=f"aterkalla-{consent.pk}")
     return rows
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form so the error summary shows it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _render_case(
@@ -138,7 +130,7 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
                 malnummer=data["malnummer"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ärendet %(ref)s är skapat.") % {"ref": case.reference})
             return redirect("cases:detail", pk=case.pk)
@@ -164,7 +156,7 @@ def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 oral_note=data.get("oral_note", ""),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Samtycket är dokumenterat."))
             return redirect("cases:detail", pk=case.pk)
@@ -186,7 +178,7 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Samtycket är återkallat."))
             return redirect("cases:detail", pk=case.pk)
@@ -210,7 +202,7 @@ def note_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 attachment=data.get("attachment"),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Anteckningen är sparad."))
             return redirect("cases:detail", pk=case.pk)
@@ -231,7 +223,7 @@ def attachment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 visibility=form.cleaned_data["visibility"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Filen är uppladdad."))
             return redirect("cases:detail", pk=case.pk)
@@ -282,7 +274,7 @@ def assign_handlaggare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Ansvarig handläggare är ändrad."))
             return redirect("cases:detail", pk=case.pk)

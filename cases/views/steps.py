@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedRequest
 from cases import selectors
+from cases.form_errors import apply_service_errors
 from cases.forms_care import (
     STEP_FORMS,
     CareProviderChangeForm,
@@ -25,7 +26,7 @@ from cases.forms_care import (
 )
 from cases.presenters_care import WORKFLOW_TYPES
 from cases.services import care
-from cases.views.detail import _apply_errors, _render_case
+from cases.views.detail import _render_case
 
 # Transition name -> the service that records its facts and takes it.
 STEP_SERVICES: dict[str, Callable[..., Any]] = {
@@ -78,7 +79,7 @@ def _submit(
         try:
             run(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("cases:detail", pk=pk)

@@ -3,6 +3,9 @@ drift from the workflows (docs/workflows.md; a test compares the two)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from cases.states import State
 from cases.workflows import common
 
@@ -42,6 +45,29 @@ def mermaid(model: type) -> str:
             "stateDiagram-v2",
             f"    [*] --> {_initial(model)}",
             *names,
+            *sorted(arrows),
+            "    avslutad --> [*]",
+            "    avbruten --> [*]",
+        ]
+    )
+
+
+def type_diagram(model: type, case_type: str, who: Mapping[Any, str]) -> str:
+    """The diagram of a case type whose steps each have one target (avhopparuppdrag,
+    inslussning): every state of the type in order, each arrow naming who may take the step
+    (``who`` maps the permission callables; anything else is automatic)."""
+    from cases.states import INITIAL_STATE, STATES_BY_TYPE
+
+    arrows = set()
+    for transition in model.get_all_state_transitions(model()):  # type: ignore[attr-defined]
+        label = f"{transition.custom['label']} ({who.get(transition.permission, 'automatiskt')})"
+        arrows.add(f"    {transition.source} --> {transition.target}: {label}")
+    states = [State(s) for s in STATES_BY_TYPE[case_type]]
+    return "\n".join(
+        [
+            "stateDiagram-v2",
+            f"    [*] --> {INITIAL_STATE[case_type]}",
+            *[f"    {s.value}: {s.label}" for s in states],
             *sorted(arrows),
             "    avslutad --> [*]",
             "    avbruten --> [*]",
