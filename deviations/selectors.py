@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from cases.db import planned_for_each_call
 from cases.models import CareProcess, Case, Deadline, JointPlan, Organisation, Participation
 from cases.selectors_log import chef_organisations
 from cases.states import CLOSED_STATES
@@ -349,17 +350,18 @@ def dashboard(
     organisations: Any = (
         organisation_ids if organisation_ids is not None else scope_organisation_ids(user, unit)
     )
-    return Dashboard(
-        period=period,
-        today=today,
-        deviations=open_deviations_by_kind(cases, today),
-        routine=open_routine_by_rule(cases, today),
-        overdue=overdue_deadlines_by_kind(cases, today),
-        cases=cases_by_type_and_state(cases),
-        lead_times={which: lead_times(which, cases, period) for which in LEAD_TIMES},
-        deadlines_met=deadlines_met(cases, period, today),
-        workload=workload(cases, organisations),
-    )
+    with planned_for_each_call():
+        return Dashboard(
+            period=period,
+            today=today,
+            deviations=open_deviations_by_kind(cases, today),
+            routine=open_routine_by_rule(cases, today),
+            overdue=overdue_deadlines_by_kind(cases, today),
+            cases=cases_by_type_and_state(cases),
+            lead_times={which: lead_times(which, cases, period) for which in LEAD_TIMES},
+            deadlines_met=deadlines_met(cases, period, today),
+            workload=workload(cases, organisations),
+        )
 
 
 # --- Drill-down ----------------------------------------------------------------------------
