@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pghistory
@@ -7,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
+from django.db.models.sql import Query
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import UserObjectPermissionBase
@@ -39,7 +43,17 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """
         if not user.is_authenticated:
             return self.none()
-        memberships = Membership.objects.in_force().filter(user=user, role__in=CASE_ACCESS_ROLES)
+        return self.with_access_rule(user.pk, timezone.localdate())
+
+    def with_access_rule(self, user_id: int, today: date) -> CaseQuerySet:
+        """``visible_to`` for the user with this id on this day.
+
+        The SQL depends on nothing else: memberships, consents, participations and grants are
+        read by the query when it runs, never when it is built. That is what lets
+        ``CaseManager.visible_to`` keep the built query (see there)."""
+        memberships = Membership.objects.in_force(today).filter(
+            user_id=user_id, role__in=CASE_ACCESS_ROLES
+        )
         staff_orgs = memberships.exclude(role=Role.EXTERN_DELTAGARE).values("organisation_id")
         all_orgs = memberships.values("organisation_id")
         consent_covers = ConsentParty.objects.filter(
@@ -62,13 +76,15 @@ class CaseQuerySet(models.QuerySet["Case"]):
         ).filter(Q(organisation_id__in=staff_orgs) | Exists(consent_for_party))
         identity_granted = ClientUserObjectPermission.objects.filter(
             content_object=OuterRef("client_id"),
-            user=user,
+            user_id=user_id,
             permission__codename="view_protected_identity",
         )
         # Avhopparuppdrag (003): only the users assigned to the uppdrag in each kommun, never the
         # whole organisation; the assignment is an explicit per-case grant.
         assigned = CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename="work_on_assigned_case"
+            content_object=OuterRef("pk"),
+            user_id=user_id,
+            permission__codename="work_on_assigned_case",
         )
         return self.annotate(
             shared_access=Q(owner_organisation_id__in=staff_orgs) | Exists(consent_covers),
@@ -77,6 +93,28 @@ class CaseQuerySet(models.QuerySet["Case"]):
             Exists(takes_part),
             ~Q(case_type=CaseType.AVHOPPARUPPDRAG) | Exists(assigned),
         )
+
+
+@functools.lru_cache(maxsize=512)
+def _access_rule_query(model: type[Case], using: str, user_id: int, today: date) -> Query:
+    return CaseQuerySet(model=model, using=using).with_access_rule(user_id, today).query
+
+
+class CaseManager(models.Manager.from_queryset(CaseQuerySet)):  # type: ignore[misc]
+    def visible_to(self, user: User) -> CaseQuerySet:
+        """``Case.objects.visible_to(user)``: the access rule, built once per user and day.
+
+        Building it is ORM work (five subqueries resolved against the case: 3-4 ms a request,
+        as much as PostgreSQL needs to run a list page's query). Its SQL depends only on the
+        user's id and the date (``CaseQuerySet.with_access_rule``), so the built query is kept
+        per process and each caller gets a copy of it. A queryset that is already filtered
+        (``Case.objects.filter(...).visible_to(user)``) builds the rule as before."""
+        queryset = self.get_queryset()
+        if not user.is_authenticated:
+            return queryset.none()
+        kept = _access_rule_query(self.model, queryset.db, user.pk, timezone.localdate())
+        queryset.query = kept.chain()
+        return queryset
 
 
 @pghistory.track()
@@ -103,7 +141,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(_("senast ändrat"), auto_now=True)
     closed_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
 
-    objects = CaseQuerySet.as_manager()
+    objects = CaseManager()
 
     class Meta:
         verbose_name = _("ärende")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,10 +44,11 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def in_force(self) -> MembershipQuerySet:
+    def in_force(self, today: date | None = None) -> MembershipQuerySet:
         """Memberships that still give access: an ended one (``valid_until`` passed) gives none."""
         return self.filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=timezone.localdate())
+            models.Q(valid_until__isnull=True)
+            | models.Q(valid_until__gte=today or timezone.localdate())
         )
 
 

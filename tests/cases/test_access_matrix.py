@@ -6,6 +6,7 @@ only the request; protected identity stays masked without an explicit grant."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -248,3 +249,32 @@ def test_withdrawal_removes_access_immediately_and_is_on_the_timeline(client: Ht
     assert "Ni ser bara förfrågan" in body
     _, body = _get(client, world.users["soc_owner"], url)
     assert "Samtycket återkallades" in body
+
+
+@pytest.mark.django_db
+def test_a_membership_changed_today_changes_access_at_once(client: HttpClient) -> None:
+    """The access rule is built once per user and day (cases.models.cases.CaseManager); what it
+    finds must still follow memberships added or ended since."""
+    world = _world(consent="none")
+    newcomer = world.users["soc_unrelated"]
+    url = reverse("cases:detail", args=[world.case.pk])
+    assert _get(client, newcomer, url)[0] == 404
+
+    membership = MembershipFactory(
+        user=newcomer, organisation=world.orgs["kommun"], role=Role.SOCIALSEKRETERARE
+    )
+    status, body = _get(client, newcomer, url)
+    assert status == 200 and "Personsson" in body
+
+    membership.valid_until = timezone.localdate() - timedelta(days=1)
+    membership.save()
+    assert _get(client, newcomer, url)[0] == 404
+
+
+@pytest.mark.django_db
+def test_the_kept_rule_and_a_chained_rule_select_the_same_cases() -> None:
+    world = _world(consent="given")
+    for name, user in world.users.items():
+        kept = set(Case.objects.visible_to(user).values_list("pk", "shared_access"))
+        built = set(Case.objects.all().visible_to(user).values_list("pk", "shared_access"))
+        assert kept == built, name
