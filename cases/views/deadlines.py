@@ -4,6 +4,7 @@ the deadline service writes (with history and audit event)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +22,7 @@ from accounts.typing import AuthenticatedRequest
 from cases import selectors, selectors_deadlines
 from cases.forms_deadlines import DeadlineExtendForm
 from cases.models import Deadline, DeadlineKind
+from cases.rendering import rows_html
 from cases.services.deadlines import deadline_extend
 
 
@@ -28,19 +31,39 @@ class DeadlineRow:
     deadline: Deadline
     kind: str
     due: str  # "2026-01-31"
+    responsible: str  # "Sara Sekreterare, SN Nordost" or the organisation alone
+    case_url: str
+    extend_url: str
 
 
 def _rows(table: selectors_deadlines.DeadlineTable, kinds: dict[str, str]) -> list[DeadlineRow]:
     # The kind's label from one dict per page: ``get_kind_display`` rebuilds and translates all
     # the choices on every call (docs/performance.md).
-    return [
-        DeadlineRow(
-            deadline=deadline,
-            kind=kinds.get(deadline.kind, deadline.kind),
-            due=f"{deadline.due_date:%Y-%m-%d}",
+    rows = []
+    for deadline in table.rows:
+        organisation = deadline.responsible_organisation
+        responsible = organisation.short_name or organisation.name
+        if deadline.responsible_user:
+            # User.__str__: the full name, else the username.
+            responsible = f"{deadline.responsible_user}, {responsible}"
+        rows.append(
+            DeadlineRow(
+                deadline=deadline,
+                kind=kinds.get(deadline.kind, deadline.kind),
+                due=f"{deadline.due_date:%Y-%m-%d}",
+                responsible=responsible,
+                case_url=reverse("cases:detail", args=[deadline.case_id]),
+                extend_url=reverse("deadlines:extend", args=[deadline.pk]),
+            )
         )
-        for deadline in table.rows
-    ]
+    return rows
+
+
+def _rows_html(
+    table: selectors_deadlines.DeadlineTable, kinds: dict[str, str], today: date
+) -> SafeString:
+    context = {"rows": _rows(table, kinds), "today": today}
+    return rows_html("deadlines/_deadline_rows.html", context)
 
 
 @login_required
@@ -50,8 +73,9 @@ def my_deadlines(request: AuthenticatedRequest) -> HttpResponse:
     kinds = {value: str(label) for value, label in DeadlineKind.choices}
     context = {
         "overview": overview,
-        "overdue_rows": _rows(overview.overdue, kinds),
-        "upcoming_rows": _rows(overview.upcoming, kinds),
+        # The markup of each table's rows (deadlines/_deadline_table.html).
+        "overdue_rows": _rows_html(overview.overdue, kinds, overview.today),
+        "upcoming_rows": _rows_html(overview.upcoming, kinds, overview.today),
     }
     return render(request, "deadlines/mine.html", context)
 

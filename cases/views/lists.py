@@ -23,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -33,6 +34,7 @@ from cases import access_log, selectors
 from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation_choices
 from cases.models import AccessLog, Case, Membership, Organisation
 from cases.presenters import ClientIdentity, client_identity
+from cases.rendering import rows_html
 from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES
 from cases.states import CLOSED_STATES, CaseType, State
 
@@ -51,6 +53,7 @@ class CaseRow:
     type_label: str
     state_label: str
     updated: str  # local date of the last change, "2026-01-31"
+    url: str
 
 
 def _state_tag(state: str) -> str:
@@ -91,6 +94,7 @@ def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
                 type_label=type_labels.get(case.case_type, case.case_type),
                 state_label=state_labels.get(case.state, case.state),
                 updated=f"{timezone.localtime(case.updated_at):%Y-%m-%d}",
+                url=reverse("cases:detail", args=[case.pk]),
             )
         )
     return rows
@@ -154,6 +158,7 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
         "mine": mine,
         "form": form,
         "rows": rows,
+        "rows_html": rows_html("cases/_case_rows.html", {"rows": rows}) if rows else "",
         "page": form.page,
         "previous_page": form.page - 1,
         "next_page": form.page + 1 if has_next and form.page < selectors.MAX_PAGE else None,

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -22,6 +23,7 @@ from cases import ical, selectors_deadlines
 from cases.forms_deadlines import CalendarTokenForm, NotificationPreferenceForm
 from cases.models import Notification, NotificationPreference
 from cases.reminder_messages import case_url
+from cases.rendering import rows_html
 from cases.services import notifications as services
 
 # The event the header count listens for (templates/base.html).
@@ -34,6 +36,7 @@ class NotificationRow:
     when: str  # local time, "2026-01-31 14:05"
     when_iso: str  # the same instant for <time datetime>
     read_url: str
+    case_url: str  # "" without a case
 
 
 def _row(notification: Notification) -> NotificationRow:
@@ -45,6 +48,20 @@ def _row(notification: Notification) -> NotificationRow:
         when=local.strftime("%Y-%m-%d %H:%M"),
         when_iso=local.isoformat(),
         read_url=reverse("deadlines:notification_read", args=[notification.pk]),
+        case_url=reverse("cases:detail", args=[notification.case_id])
+        if notification.case_id
+        else "",
+    )
+
+
+def _rows_html(
+    request: AuthenticatedRequest, rows: list[NotificationRow], *, just_read: bool = False
+) -> SafeString:
+    # The request gives the rows' forms their CSRF input.
+    return rows_html(
+        "deadlines/_notification_rows.html",
+        {"rows": rows, "just_read": just_read},
+        request=request,
     )
 
 
@@ -52,7 +69,11 @@ def _row(notification: Notification) -> NotificationRow:
 @require_GET
 def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     notifications = selectors_deadlines.notifications_for(request.user)
-    context = {"notifications": notifications, "rows": [_row(n) for n in notifications]}
+    rows = [_row(n) for n in notifications]
+    context = {
+        "notifications": notifications,
+        "rows_html": _rows_html(request, rows) if rows else "",
+    }
     return render(request, "deadlines/notifications.html", context)
 
 
@@ -61,11 +82,8 @@ def notification_list(request: AuthenticatedRequest) -> HttpResponse:
 def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = services.notification_mark_read(notification_id=pk, actor=request.user)
     if request.htmx:
-        response = render(
-            request,
-            "deadlines/notifications.html#notification-row",
-            {"notification": notification, "row": _row(notification), "just_read": True},
-        )
+        # The one row, from the same template as the list's rows, to swap in place.
+        response = HttpResponse(_rows_html(request, [_row(notification)], just_read=True))
         # The header count refreshes itself on this event (hx-trigger in base.html).
         return trigger_client_event(response, CHANGED_EVENT)
     return redirect("deadlines:notifications")

@@ -158,6 +158,22 @@ def test_case_of_unrelated_organisation_never_appears(client, soc, kommun):
 
 
 @pytest.mark.django_db
+def test_names_are_shown_as_text_never_as_markup(client, soc, kommun):
+    """The rows are rendered by Jinja2 (cases.rendering): escaped like any Django template."""
+    CaseFactory(
+        owner_organisation=kommun,
+        reference="KV-2026-00002",
+        client=ClientFactory(first_name='<b onclick="x">Anna</b>', last_name="Öberg & Söner"),
+    )
+    client.force_login(soc)
+
+    listed = client.get(reverse("cases:organisation_cases")).content.decode()
+
+    assert "&lt;b onclick=&#34;x&#34;&gt;Anna&lt;/b&gt; Öberg &amp; Söner" in listed
+    assert "<b onclick" not in listed
+
+
+@pytest.mark.django_db
 def test_counterpart_sees_client_name_only_while_consent_is_in_force(
     client, soc, inspektor, kommun, frivard
 ):
