@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import PythonDateInput
+from cases.forms_filters import ListSelect
 from cases.selectors_log import reviewable_users
 
 if TYPE_CHECKING:
@@ -24,6 +26,9 @@ class LogFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         error_messages={"invalid_choice": _("Välj en användare i listan.")},
+        # A chef's units can hold a hundred people: the options written in Python, not one
+        # template include each (docs/performance.md).
+        widget=ListSelect,
     )
     date_from = forms.DateField(
         label=_("Från och med datum"),
@@ -31,7 +36,7 @@ class LogFilterForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         help_text=_("ÅÅÅÅ-MM-DD"),
         error_messages=_DATE_ERRORS,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
+        widget=PythonDateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
     )
     date_to = forms.DateField(
         label=_("Till och med datum"),
@@ -39,7 +44,7 @@ class LogFilterForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         help_text=_("ÅÅÅÅ-MM-DD"),
         error_messages=_DATE_ERRORS,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
+        widget=PythonDateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"}),
     )
     case_reference = forms.CharField(
         label=_("Ärendenummer"),
