@@ -3,10 +3,12 @@ table rows")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.template import engines
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -24,3 +26,20 @@ def rows_html(
     ``{%- set csrf_input = csrf_input|string %}``."""
     rendered = engines["jinja2"].get_template(template_name).render(context, request)
     return mark_safe(rendered)  # noqa: S308 - escaped by Jinja2 (autoescape)
+
+
+# An id no row has (the largest PostgreSQL integer): where it lands in the reversed path is
+# where each row's id goes.
+_ID_MARKER = 2_147_483_647
+
+
+def path_by_id(url_name: str) -> Callable[[int], str]:
+    """``reverse(url_name, args=[pk])`` for every row of a table, reversed once.
+
+    ``reverse`` costs some 30 µs (the resolver's candidate patterns, converters and quoting):
+    1.5 ms for the 50 links of a list page. The URL pattern must take the id as its one
+    argument (``<int:pk>``); the id is formatted as an integer, as the converter would."""
+    head, marker, tail = reverse(url_name, args=[_ID_MARKER]).partition(str(_ID_MARKER))
+    if not marker:
+        raise ValueError(f"{url_name} does not take the id as its argument")
+    return lambda pk: f"{head}{int(pk)}{tail}"

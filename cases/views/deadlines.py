@@ -22,7 +22,7 @@ from accounts.typing import AuthenticatedRequest
 from cases import selectors, selectors_deadlines
 from cases.forms_deadlines import DeadlineExtendForm
 from cases.models import Deadline, DeadlineKind
-from cases.rendering import rows_html
+from cases.rendering import path_by_id, rows_html
 from cases.services.deadlines import deadline_extend
 
 
@@ -39,6 +39,7 @@ class DeadlineRow:
 def _rows(table: selectors_deadlines.DeadlineTable, kinds: dict[str, str]) -> list[DeadlineRow]:
     # The kind's label from one dict per page: ``get_kind_display`` rebuilds and translates all
     # the choices on every call (docs/performance.md).
+    case_path, extend_path = path_by_id("cases:detail"), path_by_id("deadlines:extend")
     rows = []
     for deadline in table.rows:
         organisation = deadline.responsible_organisation
@@ -52,8 +53,8 @@ def _rows(table: selectors_deadlines.DeadlineTable, kinds: dict[str, str]) -> li
                 kind=kinds.get(deadline.kind, deadline.kind),
                 due=f"{deadline.due_date:%Y-%m-%d}",
                 responsible=responsible,
-                case_url=reverse("cases:detail", args=[deadline.case_id]),
-                extend_url=reverse("deadlines:extend", args=[deadline.pk]),
+                case_url=case_path(deadline.case_id),
+                extend_url=extend_path(deadline.pk),
             )
         )
     return rows

@@ -23,7 +23,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -34,7 +33,7 @@ from cases import access_log, selectors
 from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation_choices
 from cases.models import AccessLog, Case, Membership, Organisation
 from cases.presenters import ClientIdentity, client_identity
-from cases.rendering import rows_html
+from cases.rendering import path_by_id, rows_html
 from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES
 from cases.states import CLOSED_STATES, CaseType, State
 
@@ -70,6 +69,7 @@ def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
     type_labels = {value: str(label) for value, label in CaseType.choices}
     state_labels = {value: str(label) for value, label in State.choices}
     parties_of = selectors.list_parties([case.pk for case in cases])
+    case_path = path_by_id("cases:detail")
     rows = []
     for case in cases:
         parties = parties_of[case.pk]
@@ -94,7 +94,7 @@ def _rows(cases: list[Case], own_org_ids: set[int]) -> list[CaseRow]:
                 type_label=type_labels.get(case.case_type, case.case_type),
                 state_label=state_labels.get(case.state, case.state),
                 updated=f"{timezone.localtime(case.updated_at):%Y-%m-%d}",
-                url=reverse("cases:detail", args=[case.pk]),
+                url=case_path(case.pk),
             )
         )
     return rows

@@ -3,6 +3,7 @@ the calendar feed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -23,7 +24,7 @@ from cases import ical, selectors_deadlines
 from cases.forms_deadlines import CalendarTokenForm, NotificationPreferenceForm
 from cases.models import Notification, NotificationPreference
 from cases.reminder_messages import case_url
-from cases.rendering import rows_html
+from cases.rendering import path_by_id, rows_html
 from cases.services import notifications as services
 
 # The event the header count listens for (templates/base.html).
@@ -39,19 +40,24 @@ class NotificationRow:
     case_url: str  # "" without a case
 
 
-def _row(notification: Notification) -> NotificationRow:
+def _rows(notifications: Iterable[Notification]) -> list[NotificationRow]:
     # Worked out once per row instead of by three ``date`` filters and two ``{% url %}`` tags
     # (docs/performance.md: 100 rows).
-    local = timezone.localtime(notification.created_at)
-    return NotificationRow(
-        notification=notification,
-        when=local.strftime("%Y-%m-%d %H:%M"),
-        when_iso=local.isoformat(),
-        read_url=reverse("deadlines:notification_read", args=[notification.pk]),
-        case_url=reverse("cases:detail", args=[notification.case_id])
-        if notification.case_id
-        else "",
-    )
+    read_path = path_by_id("deadlines:notification_read")
+    case_path = path_by_id("cases:detail")
+    rows = []
+    for notification in notifications:
+        local = timezone.localtime(notification.created_at)
+        rows.append(
+            NotificationRow(
+                notification=notification,
+                when=local.strftime("%Y-%m-%d %H:%M"),
+                when_iso=local.isoformat(),
+                read_url=read_path(notification.pk),
+                case_url=case_path(notification.case_id) if notification.case_id else "",
+            )
+        )
+    return rows
 
 
 def _rows_html(
@@ -69,7 +75,7 @@ def _rows_html(
 @require_GET
 def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     notifications = selectors_deadlines.notifications_for(request.user)
-    rows = [_row(n) for n in notifications]
+    rows = _rows(notifications)
     context = {
         "notifications": notifications,
         "rows_html": _rows_html(request, rows) if rows else "",
@@ -83,7 +89,7 @@ def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = services.notification_mark_read(notification_id=pk, actor=request.user)
     if request.htmx:
         # The one row, from the same template as the list's rows, to swap in place.
-        response = HttpResponse(_rows_html(request, [_row(notification)], just_read=True))
+        response = HttpResponse(_rows_html(request, _rows([notification]), just_read=True))
         # The header count refreshes itself on this event (hx-trigger in base.html).
         return trigger_client_event(response, CHANGED_EVENT)
     return redirect("deadlines:notifications")

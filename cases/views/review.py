@@ -30,7 +30,7 @@ from accounts.typing import AuthenticatedRequest
 from cases import access_log
 from cases.forms_review import LogFilterForm, LogFlagForm
 from cases.models import AccessLog
-from cases.rendering import rows_html
+from cases.rendering import path_by_id, rows_html
 from cases.selectors_log import (
     access_log_for_chef,
     chef_organisations,
@@ -117,6 +117,7 @@ def _log_rows(entries: list[AccessLog]) -> list[LogRow]:
     of the page's time for 100 rows (docs/performance.md). The rows' Jinja2 template has no
     ``{% url %}`` or ``date`` (in local time), so the flag link and the flags' dates too."""
     labels = {value: str(label) for value, label in AccessLog.Action.choices}
+    flag_path = path_by_id("cases:log_entry_flag")
     rows = []
     for entry in entries:
         local = timezone.localtime(entry.created_at)
@@ -136,7 +137,7 @@ def _log_rows(entries: list[AccessLog]) -> list[LogRow]:
                     )
                     for flag in entry.flags.all()  # prefetched by access_log_for_chef
                 ],
-                flag_url=reverse("cases:log_entry_flag", args=[entry.pk]),
+                flag_url=flag_path(entry.pk),
             )
         )
     return rows
