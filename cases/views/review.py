@@ -135,7 +135,7 @@ def _log_rows(entries: list[AccessLog]) -> list[LogRow]:
                         flagged_by=str(flag.flagged_by),
                         day=f"{timezone.localtime(flag.created_at):%Y-%m-%d}",
                     )
-                    for flag in entry.flags.all()  # prefetched by access_log_for_chef
+                    for flag in entry.flag_list  # prefetched by access_log_for_chef
                 ],
                 flag_url=flag_path(entry.pk),
             )
@@ -226,7 +226,7 @@ def _csv_lines(entries: QuerySet[AccessLog]) -> Iterator[str]:
                 _cell(entry.get_action_display()),
                 _cell(entry.case.reference if entry.case else ""),
                 _cell(entry.ip_address or ""),
-                _cell(" | ".join(flag.comment for flag in entry.flags.all())),
+                _cell(" | ".join(flag.comment for flag in entry.flag_list)),
             ]
         )
 
