@@ -141,6 +141,11 @@ def access_log_for_chef(
     )
 
 
+def entry_flags(entry: AccessLog) -> list[AccessLogFlag]:
+    """The flags ``access_log_for_chef`` read with ``entry``, oldest first."""
+    return entry.flag_list  # type: ignore[attr-defined] # Prefetch(to_attr=)
+
+
 def members_for(user: User) -> QuerySet[Membership]:
     """The memberships of the organisations (and their units) where ``user`` is a chef or
     handles administration (registrator, systemförvaltare): the "Medarbetare" page."""

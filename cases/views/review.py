@@ -34,6 +34,7 @@ from cases.rendering import path_by_id, rows_html
 from cases.selectors_log import (
     access_log_for_chef,
     chef_organisations,
+    entry_flags,
     may_see_members,
     members_for,
     reviewing_organisation,
@@ -135,7 +136,7 @@ def _log_rows(entries: list[AccessLog]) -> list[LogRow]:
                         flagged_by=str(flag.flagged_by),
                         day=f"{timezone.localtime(flag.created_at):%Y-%m-%d}",
                     )
-                    for flag in entry.flag_list  # prefetched by access_log_for_chef
+                    for flag in entry_flags(entry)
                 ],
                 flag_url=flag_path(entry.pk),
             )
@@ -226,7 +227,7 @@ def _csv_lines(entries: QuerySet[AccessLog]) -> Iterator[str]:
                 _cell(entry.get_action_display()),
                 _cell(entry.case.reference if entry.case else ""),
                 _cell(entry.ip_address or ""),
-                _cell(" | ".join(flag.comment for flag in entry.flag_list)),
+                _cell(" | ".join(flag.comment for flag in entry_flags(entry))),
             ]
         )
 
