@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,6 +39,15 @@ def _user_organisation_ids(user: User) -> QuerySet[Membership, Any]:
         Membership.objects.in_force()
         .filter(user=user, role__in=CASE_ACCESS_ROLES)
         .values("organisation_id")
+    )
+
+
+def load_memberships(user: User) -> None:
+    """Read the user's memberships, with their organisations, once for the request: the menu
+    (accounts.context_processors), ``permissions.acting_membership`` and the list's own
+    columns each read ``user.memberships.all()``."""
+    prefetch_related_objects(
+        [user], Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
     )
 
 

@@ -81,6 +81,7 @@ def _render_case(
 
 @login_required
 def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    selectors.load_memberships(request.user)
     case = selectors.case_for_user(request.user, pk)
     membership = acting_membership(request.user, case)
     identity = client_identity(case)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,7 +30,7 @@ from django_htmx.http import reswap, retarget
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
 from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation_choices
-from cases.models import AccessLog, Case, Membership, Organisation
+from cases.models import AccessLog, Case, Organisation
 from cases.presenters import ClientIdentity, client_identity
 from cases.rendering import path_by_id, rows_html
 from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES
@@ -112,11 +111,8 @@ def _acting_organisation(request: AuthenticatedRequest) -> Organisation | None:
 
 def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> HttpResponse:
     user = request.user
-    # The menu (accounts.context_processors), the handläggare choices and the "own organisation"
-    # column all read the user's memberships: one query for all three.
-    prefetch_related_objects(
-        [user], Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
-    )
+    # The handläggare choices and the "own organisation" column read them too.
+    selectors.load_memberships(user)
     form = CaseFilterForm(
         request.POST if request.method == "POST" else None,
         organisations=organisation_choices(),

@@ -36,9 +36,10 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 # The page's queries in the test setting (a kontraktsvård in verkställighet seen by the kommun's
-# socialsekreterare): the same for any amount of notes, events and caseworkers. The bench's case
-# page (another state and user) makes 26.
-QUERIES_CASE_PAGE = 28
+# socialsekreterare): the same for any amount of notes, events and caseworkers. The user's
+# memberships are read once for the menu and the acting membership (selectors.load_memberships).
+# The bench's case page (another state and user) makes 24.
+QUERIES_CASE_PAGE = 26
 
 OLD_TIMELINE = Template(
     "{% for event in timeline %}"
