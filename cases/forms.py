@@ -11,21 +11,11 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms_filters import ListSelect
+from cases.forms_filters import ListSelect, html_attributes
 from cases.models import Consent, Membership, Organisation, Visibility
 from cases.personnummer import IdentityNumberField
 from cases.roles import CASEWORKER_ROLES, CHEF_ROLES, OrganisationKind
 from cases.states import CaseType
-
-
-def _attributes(attrs: dict[str, Any]) -> str:
-    # As django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name;
-    # stringformat keeps a safe string safe, so the autoescape is a conditional one.
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
 
 
 class PythonTextarea(forms.Textarea):
@@ -39,7 +29,7 @@ class PythonTextarea(forms.Textarea):
         esc = conditional_escape
         text = esc(widget["value"]) if widget["value"] else ""
         return mark_safe(  # noqa: S308 - every value is escaped
-            f'<textarea name="{esc(widget["name"])}"{_attributes(widget["attrs"])}>\n'
+            f'<textarea name="{esc(widget["name"])}"{html_attributes(widget["attrs"])}>\n'
             f"{text}</textarea>"
         )
 
@@ -55,7 +45,7 @@ class PythonDateInput(forms.DateInput):
         shown = f' value="{esc(widget["value"])}"' if widget["value"] is not None else ""
         return mark_safe(  # noqa: S308 - every value is escaped
             f'<input type="{esc(widget["type"])}" name="{esc(widget["name"])}"{shown}'
-            f"{_attributes(widget['attrs'])}>"
+            f"{html_attributes(widget['attrs'])}>"
         )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -54,10 +54,12 @@ def _state_choices() -> list[tuple[str, Any]]:
     return groups
 
 
-def _attributes(attrs: dict[str, Any]) -> str:
-    # As django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name.
+def html_attributes(attrs: dict[str, Any]) -> str:
+    """A widget's attributes as django/forms/widgets/attrs.html writes them: False leaves the
+    attribute out, True writes its name; ``stringformat`` keeps a safe string safe, so the
+    autoescape is a conditional one."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -74,14 +76,14 @@ class ListSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        parts = [f'<select name="{escape(widget["name"])}"{html_attributes(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(f'\n  <optgroup label="{escape(group_name)}">')
             for option in options:
                 parts.append(
                     f'\n  <option value="{escape(option["value"])}"'
-                    f"{_attributes(option['attrs'])}>{escape(option['label'])}</option>\n"
+                    f"{html_attributes(option['attrs'])}>{escape(option['label'])}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")

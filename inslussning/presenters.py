@@ -6,7 +6,7 @@ and the utslussningsåtgärder are Kriminalvården's and the kommun's working ma
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.permissions import acting_membership
 from cases.presenters import client_identity
+from cases.presenters_care import Step as WorkflowStep
 from cases.roles import CHEF_ROLES
 from cases.states import CLOSED_STATES, State
 from cases.workflows.common import unmet_conditions
@@ -36,12 +37,9 @@ if TYPE_CHECKING:
     from cases.models import Case
 
 
-@dataclass
-class Step:
-    name: str
-    label: str
-    form: forms.Form | None
-    blockers: list[str] = field(default_factory=list)
+class Step(WorkflowStep):
+    """A step of the programme as the workflow panel of the case page shows one; abort is set
+    apart on the page (it needs a reason and is open from every state)."""
 
     @property
     def is_abort(self) -> bool:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -137,13 +138,11 @@ def _submit(
             apply_service_errors(form, error)
         else:
             messages.success(request, done)
-            return redirect(f"{case_url(pk)}#{anchor}")
+            return redirect(f"{_programme_url(pk)}#{anchor}")
     return _render(request, case, {key: form}, status=400)
 
 
-def case_url(pk: int) -> str:
-    from django.urls import reverse
-
+def _programme_url(pk: int) -> str:
     return reverse("inslussning:detail", kwargs={"pk": pk})
 
 
@@ -259,7 +258,7 @@ def member_leave(request: AuthenticatedRequest, pk: int, member_id: int) -> Http
             messages.error(request, message)
     else:
         messages.success(request, _("Medlemmen har lämnat inslussningsgruppen."))
-    return redirect(f"{case_url(case.pk)}#grupp")
+    return redirect(f"{_programme_url(case.pk)}#grupp")
 
 
 def _members(case: Case) -> list[Any]:
@@ -362,7 +361,7 @@ def booking_remove(request: AuthenticatedRequest, pk: int, booking_id: int) -> H
     selectors.programme_case_for_user(request.user, pk)
     services.booking_remove(case_id=pk, actor=request.user, booking_id=booking_id)
     messages.success(request, _("Bokningen är borttagen."))
-    return redirect(f"{case_url(pk)}#schema")
+    return redirect(f"{_programme_url(pk)}#schema")
 
 
 @login_required
@@ -393,7 +392,7 @@ def measure_remove(request: AuthenticatedRequest, pk: int, measure_id: int) -> H
     selectors.programme_case_for_user(request.user, pk)
     services.release_measure_remove(case_id=pk, actor=request.user, measure_id=measure_id)
     messages.success(request, _("Utslussningsåtgärden är borttagen."))
-    return redirect(f"{case_url(pk)}#utslussning")
+    return redirect(f"{_programme_url(pk)}#utslussning")
 
 
 # --- Documents for the client ------------------------------------------------------------------

@@ -75,8 +75,8 @@ def my_deadlines(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "overview": overview,
         # The markup of each table's rows (deadlines/_deadline_table.html).
-        "overdue_rows": _rows_html(overview.overdue, kinds, overview.today),
-        "upcoming_rows": _rows_html(overview.upcoming, kinds, overview.today),
+        "overdue_rows_html": _rows_html(overview.overdue, kinds, overview.today),
+        "upcoming_rows_html": _rows_html(overview.upcoming, kinds, overview.today),
     }
     return render(request, "deadlines/mine.html", context)
 

@@ -14,7 +14,7 @@ from cases.personnummer import parse_identity_number
 from cases.roles import OrganisationKind, Role
 from cases.services.consent import consent_record
 from inslussning import services
-from inslussning.models import Criterion
+from inslussning.models import Criterion, Programme
 from tests.factories import MembershipFactory, OrganisationFactory, valid_personnummer
 
 ALL_MET = {c.value: True for c in Criterion}
@@ -78,3 +78,38 @@ def release_dates(today: date | None = None) -> tuple[date, date]:
     today = today or timezone.localdate()
     # VF in four months; övervakning two years (the 2026 prövotid), never VF + 12 months.
     return today + timedelta(days=120), today + timedelta(days=120 + 730)
+
+
+def start_planning(region: dict[str, Any], case: Any, *, actor: str = "fi") -> None:
+    """Kriminalvården's master dates (``release_dates``) and the step into planning."""
+    release, end = release_dates()
+    services.master_dates_record(
+        case_id=case.pk, actor=region["users"]["fi"], release_date=release, supervision_end=end
+    )
+    services.programme_step(case_id=case.pk, actor=region["users"][actor], name="start_planning")
+
+
+def hold_meeting(
+    region: dict[str, Any],
+    case: Any,
+    point: int,
+    *,
+    actor: str = "fi",
+    participants: int | None = None,
+    notes: str = "",
+    decisions: str = "Beslut",
+) -> Any:
+    """Planning meeting ``point`` held today with the first ``participants`` members (all when
+    None) and the client."""
+    members = Programme.objects.get(case=case).members.values_list("pk", flat=True)
+    return services.meeting_record(
+        case_id=case.pk,
+        actor=region["users"][actor],
+        point=point,
+        held_on=timezone.localdate(),
+        participant_ids=list(members[:participants] if participants else members),
+        client_took_part=True,
+        notes=notes,
+        decisions=decisions,
+        follow_up_actions="",
+    )

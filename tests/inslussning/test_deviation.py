@@ -10,8 +10,8 @@ from django.utils import timezone
 from deviations.detect import detect_all
 from deviations.models import RoutineDeviation
 from inslussning import services
-from inslussning.models import PlanningMeeting, Programme
-from tests.inslussning.conftest import consent, identify, release_dates
+from inslussning.models import PlanningMeeting
+from tests.inslussning.conftest import consent, hold_meeting, identify, start_planning
 
 
 def _open_deviations(case):
@@ -24,11 +24,7 @@ def test_a_meeting_not_held_in_time_is_a_deviation_until_it_is_held(region):
     case = identify(region)
     consent(region, case, region["frivard"], region["kommun"], region["anstalt"])
     services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="include")
-    release, end = release_dates()
-    services.master_dates_record(
-        case_id=case.pk, actor=region["users"]["fi"], release_date=release, supervision_end=end
-    )
-    services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="start_planning")
+    start_planning(region, case)
     detect_all()
     assert not _open_deviations(case).exists()
 
@@ -38,17 +34,6 @@ def test_a_meeting_not_held_in_time_is_a_deviation_until_it_is_held(region):
     detect_all()
     assert _open_deviations(case).count() == 1
 
-    programme = Programme.objects.get(case=case)
-    services.meeting_record(
-        case_id=case.pk,
-        actor=region["users"]["fi"],
-        point=1,
-        held_on=timezone.localdate(),
-        participant_ids=list(programme.members.values_list("pk", flat=True)),
-        client_took_part=True,
-        notes="",
-        decisions="Planen för verkställigheten fastställd.",
-        follow_up_actions="",
-    )
+    hold_meeting(region, case, 1, decisions="Planen för verkställigheten fastställd.")
     detect_all()
     assert not _open_deviations(case).exists()

@@ -16,21 +16,25 @@ from cases.models import Case, Deadline, DeadlineKind, Participation, Reminder
 from cases.services.reminders import reminders_create_due
 from inslussning import services, services_group
 from inslussning.models import Criterion, GroupMember, MeetingPoint, PlanningMeeting, Programme
-from tests.inslussning.conftest import ALL_MET, consent, identify, release_dates
+from tests.inslussning.conftest import (
+    ALL_MET,
+    consent,
+    hold_meeting,
+    identify,
+    release_dates,
+    start_planning,
+)
 
 
 def _meeting(region, case, point, actor="fi"):
-    programme = Programme.objects.get(case=case)
-    return services.meeting_record(
-        case_id=case.pk,
-        actor=region["users"][actor],
-        point=point,
-        held_on=timezone.localdate(),
-        participant_ids=list(programme.members.values_list("pk", flat=True)[:2]),
-        client_took_part=True,
+    return hold_meeting(
+        region,
+        case,
+        point,
+        actor=actor,
+        participants=2,
         notes="Arbetsanteckning",
         decisions="Beslut om nästa steg",
-        follow_up_actions="",
     )
 
 
@@ -173,11 +177,7 @@ def _included(region):
     case = identify(region)
     consent(region, case, region["frivard"], region["kommun"], region["anstalt"])
     services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="include")
-    release, end = release_dates()
-    services.master_dates_record(
-        case_id=case.pk, actor=region["users"]["fi"], release_date=release, supervision_end=end
-    )
-    services.programme_step(case_id=case.pk, actor=region["users"]["soc"], name="start_planning")
+    start_planning(region, case, actor="soc")
     return case
 
 

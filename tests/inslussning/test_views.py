@@ -15,7 +15,13 @@ from cases.models import AccessLog
 from inslussning import services, services_group
 from inslussning.models import Programme
 from tests.factories import valid_personnummer
-from tests.inslussning.conftest import consent, identify, release_dates
+from tests.inslussning.conftest import (
+    consent,
+    hold_meeting,
+    identify,
+    release_dates,
+    start_planning,
+)
 
 
 def _programme_with_af(region):
@@ -125,11 +131,7 @@ def test_the_plan_pdf_and_the_printable_schedule(client, region):
     response = client.get(reverse("inslussning:plan_pdf", args=[case.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "Testsson" not in response["Content-Disposition"]
-    release, end = release_dates()
-    services.master_dates_record(
-        case_id=case.pk, actor=region["users"]["fi"], release_date=release, supervision_end=end
-    )
-    services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="start_planning")
+    start_planning(region, case)
     response = client.get(reverse("inslussning:schedule_print", args=[case.pk]))
     assert "Inga tider är bokade ännu" in response.content.decode()
 
@@ -162,18 +164,7 @@ def _grow(region, case, extra_members):
             organisation=None,
             contact_name=f"Anhörig {i}",
         )
-    programme = Programme.objects.get(case=case)
-    services.meeting_record(
-        case_id=case.pk,
-        actor=region["users"]["fi"],
-        point=1,
-        held_on=timezone.localdate(),
-        participant_ids=list(programme.members.values_list("pk", flat=True)),
-        client_took_part=True,
-        notes="",
-        decisions="Beslut",
-        follow_up_actions="",
-    )
+    hold_meeting(region, case, 1)
 
 
 def test_the_programme_page_query_count_does_not_grow_with_the_group(client, region):
@@ -181,11 +172,7 @@ def test_the_programme_page_query_count_does_not_grow_with_the_group(client, reg
     from django.test.utils import CaptureQueriesContext
 
     case = _programme_with_af(region)
-    release, end = release_dates()
-    services.master_dates_record(
-        case_id=case.pk, actor=region["users"]["fi"], release_date=release, supervision_end=end
-    )
-    services.programme_step(case_id=case.pk, actor=region["users"]["fi"], name="start_planning")
+    start_planning(region, case)
     client.force_login(region["users"]["fi"])
     url = reverse("inslussning:detail", args=[case.pk])
     client.get(url)
