@@ -152,14 +152,20 @@ def _external_account(organisation: Organisation | None, name: str, email: str) 
     return user
 
 
-def _send_invitation(user: User) -> None:
-    path = reverse(
+def invitation_path(user: User) -> str:
+    """The one-time link of an invitation (Django's password-reset token: it stops working
+    once the password is set, and after PASSWORD_RESET_TIMEOUT)."""
+    return reverse(
         "accounts:activate",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     )
+
+
+def _send_invitation(user: User) -> None:
+    path = invitation_path(user)
     send_mail(
         subject=_("Inbjudan till Brygga"),
         message=render_to_string(

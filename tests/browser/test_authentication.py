@@ -12,6 +12,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from cases.roles import OrganisationKind, Role
+from inslussning.services_group import invitation_path
+from tests.factories import MembershipFactory, OrganisationFactory
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -114,3 +118,42 @@ def test_idle_session_expires_and_the_cookie_dies_with_the_browser(
     time.sleep(3)
     page.goto("/")
     expect(page).to_have_url(re.compile("/konto/logga-in/"))
+
+
+def test_an_invited_external_member_chooses_a_password_by_keyboard(
+    page: Page, assert_accessible: Callable[[Page], None]
+) -> None:
+    """The invitation link of an external member of an inslussningsgrupp (inslussning/
+    services_group.py): the page to choose a password, its Swedish errors, and the used link."""
+    af = OrganisationFactory(name="Arbetsförmedlingen", kind=OrganisationKind.ARBETSFORMEDLINGEN)
+    member = MembershipFactory(
+        organisation=af, role=Role.EXTERN_DELTAGARE, user__username="nils@example.org"
+    ).user
+    member.set_unusable_password()
+    member.save()
+    path = invitation_path(member)
+
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välj lösenord")
+    assert_accessible(page)
+    page.get_by_label("Nytt lösenord", exact=True).fill("ett-långt-lösenord-för-test-42")
+    page.get_by_label("Bekräfta nytt lösenord").fill("ett-annat-lösenord-för-test-42")
+    page.keyboard.press("Enter")
+    # The error summary links to the field; the field carries the same error.
+    mismatch = "De två lösenordsfälten stämmer inte överens"
+    expect(page.get_by_role("link", name=mismatch)).to_be_visible()
+    expect(page.locator("#id_new_password2_error")).to_contain_text(mismatch)
+    assert_accessible(page)
+    member.refresh_from_db()
+    assert not member.has_usable_password()
+
+    page.get_by_label("Nytt lösenord", exact=True).fill("ett-långt-lösenord-för-test-42")
+    page.get_by_label("Bekräfta nytt lösenord").fill("ett-långt-lösenord-för-test-42")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/konto/logga-in/"))
+    member.refresh_from_db()
+    assert member.check_password("ett-långt-lösenord-för-test-42")
+
+    page.goto(path)
+    expect(page.get_by_text("Länken har redan använts eller har gått ut")).to_be_visible()
+    assert_accessible(page)
