@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.form_panels import FormPanel, PanelRequest
 from cases.forms_care import (
     STEP_FORMS,
     CareProviderChangeForm,
@@ -40,15 +43,20 @@ class Step:
 @dataclass
 class WorkflowPanel:
     process: CareProcess
-    steps: list[Step]
+    steps: list[FormPanel]
     blocked: list[Step]
     preliminary_note: str
     coordinator: str
     provider_choice: Any
     joint_plan: JointPlan | None
-    presentence_form: forms.Form | None
-    change_provider_form: forms.Form | None
-    joint_plan_form: forms.Form | None
+    # None: this user may not (the presentence request is frivården's; the rest need a party).
+    presentence: FormPanel | None
+    change_provider: FormPanel | None
+    joint_plan_panel: FormPanel | None
+
+    def form_panels(self) -> list[FormPanel]:
+        extra = (self.presentence, self.change_provider, self.joint_plan_panel)
+        return [*self.steps, *(panel for panel in extra if panel is not None)]
 
 
 def as_workflow_case(case: Case) -> Any:
@@ -60,15 +68,13 @@ def as_workflow_case(case: Case) -> Any:
     return workflow_case
 
 
-def workflow_panel(
-    case: Case, user: User, bound: dict[str, forms.Form] | None = None
-) -> WorkflowPanel | None:
+def workflow_panel(case: Case, user: User, panels: PanelRequest) -> WorkflowPanel | None:
     if case.case_type not in WORKFLOW_TYPES:
         return None
-    bound = bound or {}
     workflow_case = as_workflow_case(case)
     process = CareProcess.objects.get_or_create(case=case)[0]
-    steps, blocked = [], []
+    steps: list[FormPanel] = []
+    blocked: list[Step] = []
     for transition in workflow_case.get_all_state_transitions():
         if transition.source != workflow_case.state:
             continue
@@ -82,9 +88,17 @@ def workflow_panel(
         blockers = unmet_conditions(method, before_facts=True)
         if blockers:
             blocked.append(Step(transition.name, label, None, blockers))
-        else:
-            form = bound.get(transition.name) or STEP_FORMS[form_name](prefix=transition.name)
-            steps.append(Step(transition.name, label, form))
+            continue
+        steps.append(
+            panels.panel(
+                transition.name,
+                partial(STEP_FORMS[form_name], prefix=transition.name),
+                summary=label,
+                action=reverse("cases:step", args=(case.pk, transition.name)),
+                button=label,
+                warning=transition.name == "abort",
+            )
+        )
     membership = acting_membership(user, case)
     is_frivard = membership is not None and membership.organisation.kind == OrganisationKind.FRIVARD
     open_case = case.state not in CLOSED_STATES
@@ -103,28 +117,38 @@ def workflow_panel(
         coordinator=_coordinator(case),
         provider_choice=current_choice,
         joint_plan=joint_plan,
-        presentence_form=(
-            bound.get("presentence")
-            or PresentenceRequestForm(
+        presentence=panels.panel(
+            "presentence",
+            lambda: PresentenceRequestForm(
                 prefix="presentence",
                 initial={"request_date": process.request_date, "haktad": process.haktad},
-            )
+            ),
+            summary=_("Begäran om personutredning och frist för yttrande"),
+            action=reverse("cases:presentence_request", args=(case.pk,)),
+            button=_("Spara"),
         )
         if case.case_type == "kontraktsvard" and is_frivard and open_case
         else None,
-        change_provider_form=(
-            bound.get("change_provider") or CareProviderChangeForm(prefix="change_provider")
+        change_provider=panels.panel(
+            "change_provider",
+            lambda: CareProviderChangeForm(prefix="change_provider"),
+            summary=_("Byt vårdgivare"),
+            action=reverse("cases:care_provider_change", args=(case.pk,)),
+            button=_("Registrera byte"),
         )
         if may_edit and current_choice is not None
         else None,
-        joint_plan_form=(
-            bound.get("joint_plan")
-            or JointPlanForm(
+        joint_plan_panel=panels.panel(
+            "joint_plan",
+            lambda: JointPlanForm(
                 prefix="joint_plan",
                 initial={f: getattr(joint_plan, f) for f in JointPlanForm.base_fields}
                 if joint_plan
                 else None,
-            )
+            ),
+            summary=_("Uppdatera gemensam plan") if joint_plan else _("Upprätta gemensam plan"),
+            action=reverse("cases:joint_plan", args=(case.pk,)),
+            button=_("Spara plan"),
         )
         if may_edit and process.placement_start is not None
         else None,

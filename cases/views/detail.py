@@ -3,6 +3,7 @@ scope), call a service, render. Every read of a case is access-logged."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -10,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
 from cases.form_errors import apply_service_errors
+from cases.form_panels import FormPanel, PanelRequest
 from cases.forms import (
     AssignHandlaggareForm,
     AttachmentForm,
@@ -28,7 +32,7 @@ from cases.forms import (
 from cases.models import AccessLog, Case, Consent, JointPlan
 from cases.permissions import acting_membership, case_actions
 from cases.presenters import client_identity, timeline_rows
-from cases.presenters_care import WORKFLOW_TYPES, workflow_panel
+from cases.presenters_care import WORKFLOW_TYPES, WorkflowPanel, workflow_panel
 from cases.services import cases as case_services
 from cases.services import consent as consent_services
 from cases.services import journal as journal_services
@@ -38,45 +42,140 @@ from cases.services import journal as journal_services
 ATTACHMENT_IDS = "id_bilaga_%s"
 
 
-def _with_withdraw_forms(consents: Any, bound: ConsentWithdrawForm | None) -> list[Any]:
+def _case_panels(
+    case: Case,
+    panels: PanelRequest,
+    actions: Any,
+    membership: Any,
+    corrects: str | None,
+) -> dict[str, FormPanel]:
+    """The page's own forms (the workflow's come from its panel), keyed by name: only those
+    this user may use."""
+    pk = case.pk
+    found: dict[str, FormPanel] = {}
+    if actions.assign_handlaggare:
+        found["handlaggare"] = panels.panel(
+            "handlaggare",
+            lambda: AssignHandlaggareForm(
+                organisation=membership.organisation if membership else None
+            ),
+            summary=_("Ändra ansvarig handläggare"),
+            action=reverse("cases:assign_handlaggare", args=(pk,)),
+            button=_("Spara handläggare"),
+            secondary=True,
+        )
+    if actions.record_consent:
+        found["samtycke"] = panels.panel(
+            "samtycke",
+            lambda: ConsentForm(case=case),
+            summary=_("Dokumentera samtycke"),
+            action=reverse("cases:consent_create", args=(pk,)),
+            button=_("Spara samtycke"),
+            multipart=True,
+        )
+    if actions.add_note:
+        found["anteckning"] = panels.panel(
+            "anteckning",
+            lambda: NoteForm(initial={"corrects": corrects} if corrects else None),
+            summary=_("Skriv rättelse") if corrects else _("Skriv anteckning"),
+            action=reverse("cases:note_create", args=(pk,)),
+            button=_("Spara anteckning"),
+            multipart=True,
+        )
+    if actions.add_attachment:
+        found["bilaga"] = panels.panel(
+            "bilaga",
+            lambda: AttachmentForm(auto_id=ATTACHMENT_IDS),
+            summary=_("Ladda upp fil"),
+            action=reverse("cases:attachment_create", args=(pk,)),
+            button=_("Ladda upp"),
+            multipart=True,
+        )
+    return found
+
+
+def _withdraw_panel_name(consent_pk: int) -> str:
+    return f"aterkalla-{consent_pk}"  # also the form's prefix: one withdrawal form per consent
+
+
+def _with_withdraw_panels(consents: Any, panels: PanelRequest, actions: Any) -> list[Any]:
     rows = list(consents)
     for consent in rows:
-        if bound is not None and bound.prefix == f"aterkalla-{consent.pk}":
-            consent.withdraw_form = bound
-        else:
-            consent.withdraw_form = ConsentWithdrawForm(prefix=f"aterkalla-{consent.pk}")
+        consent.withdraw_panel = None
+        if consent.is_active and actions.withdraw_consent:
+            name = _withdraw_panel_name(consent.pk)
+            consent.withdraw_panel = panels.panel(
+                name,
+                partial(ConsentWithdrawForm, prefix=name),
+                summary=_("Registrera återkallelse"),
+                action=reverse("cases:consent_withdraw", args=(consent.case_id, consent.pk)),
+                button=_("Återkalla samtycket"),
+                warning=True,
+            )
     return rows
 
 
 def _render_case(
-    request: AuthenticatedRequest, case: Case, status: int = 200, **forms: Any
+    request: AuthenticatedRequest,
+    case: Case,
+    status: int = 200,
+    *,
+    bound: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The case page. ``bound`` holds a form submitted with errors, by its panel's name; with
+    ``?formular=<name>`` that form is built too, and an htmx request gets only that form."""
     user = request.user
     actions = case_actions(user, case)
     membership = acting_membership(user, case)
     corrects = request.GET.get("rattar")
+    panels = PanelRequest(
+        case_url=reverse("cases:detail", args=(case.pk,)),
+        wanted=request.GET.get("formular") or ("anteckning" if corrects else ""),
+        bound=bound or {},
+    )
+    page_panels = _case_panels(case, panels, actions, membership, corrects)
+    consents = _with_withdraw_panels(selectors.consents_for(case), panels, actions)
+    workflow = workflow_panel(case, user, panels)
+    if request.htmx and panels.wanted:
+        return _form_fragment(request, panels.wanted, page_panels, consents, workflow)
     context = {
         "case": case,
         "actions": actions,
         "membership": membership,
         "client": client_identity(case),
         "participations": case.participations.all(),
-        "consents": _with_withdraw_forms(selectors.consents_for(case), forms.get("withdraw_form")),
+        "consents": consents,
         "deadlines": selectors.deadlines_for(case),
         "timeline": timeline_rows(selectors.timeline_for(user, case)),
         "timeline_form": TimelineFilterForm(),
         "notes": selectors.notes_for(user, case),
         "attachments": selectors.attachments_for(user, case),
-        "consent_form": forms.get("consent_form") or ConsentForm(case=case),
-        "note_form": forms.get("note_form")
-        or NoteForm(initial={"corrects": corrects} if corrects else None),
-        "attachment_form": forms.get("attachment_form") or AttachmentForm(auto_id=ATTACHMENT_IDS),
-        "assign_form": forms.get("assign_form")
-        or AssignHandlaggareForm(organisation=membership.organisation if membership else None),
-        "correcting": corrects,
-        "workflow": workflow_panel(case, user, forms.get("workflow_forms")),
+        "panels": page_panels,
+        "workflow": workflow,
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _form_fragment(
+    request: AuthenticatedRequest,
+    name: str,
+    page_panels: dict[str, FormPanel],
+    consents: list[Any],
+    workflow: WorkflowPanel | None,
+) -> HttpResponse:
+    """One panel's form, for htmx to put in the panel the user opened. A form this user can no
+    longer use (the case moved on since the page was loaded) gets a line saying so."""
+    candidates = [
+        *page_panels.values(),
+        *(consent.withdraw_panel for consent in consents if consent.withdraw_panel),
+        *(workflow.form_panels() if workflow else ()),
+    ]
+    panel = next((panel for panel in candidates if panel.name == name), None)
+    if panel is None:
+        return HttpResponse(
+            format_html("<p>{}</p>", _("Formuläret går inte att använda längre. Ladda om sidan."))
+        )
+    return render(request, "cases/_form_panel_form.html", {"panel": panel})
 
 
 @login_required
@@ -161,7 +260,7 @@ def consent_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Samtycket är dokumenterat."))
             return redirect("cases:detail", pk=case.pk)
-    return _render_case(request, case, status=400, consent_form=form)
+    return _render_case(request, case, status=400, bound={"samtycke": form})
 
 
 @login_required
@@ -170,7 +269,7 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
     case = selectors.case_for_user(request.user, pk)
     if not Consent.objects.filter(pk=consent_pk, case=case).exists():
         raise Http404
-    form = ConsentWithdrawForm(request.POST, prefix=f"aterkalla-{consent_pk}")
+    form = ConsentWithdrawForm(request.POST, prefix=_withdraw_panel_name(consent_pk))
     if form.is_valid():
         try:
             consent_services.consent_withdraw(
@@ -183,7 +282,7 @@ def consent_withdraw(request: AuthenticatedRequest, pk: int, consent_pk: int) ->
         else:
             messages.success(request, _("Samtycket är återkallat."))
             return redirect("cases:detail", pk=case.pk)
-    return _render_case(request, case, status=400, withdraw_form=form)
+    return _render_case(request, case, status=400, bound={form.prefix or "": form})
 
 
 @login_required
@@ -207,7 +306,7 @@ def note_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Anteckningen är sparad."))
             return redirect("cases:detail", pk=case.pk)
-    return _render_case(request, case, status=400, note_form=form)
+    return _render_case(request, case, status=400, bound={"anteckning": form})
 
 
 @login_required
@@ -228,7 +327,7 @@ def attachment_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Filen är uppladdad."))
             return redirect("cases:detail", pk=case.pk)
-    return _render_case(request, case, status=400, attachment_form=form)
+    return _render_case(request, case, status=400, bound={"bilaga": form})
 
 
 @login_required
@@ -279,7 +378,7 @@ def assign_handlaggare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ansvarig handläggare är ändrad."))
             return redirect("cases:detail", pk=case.pk)
-    return _render_case(request, case, status=400, assign_form=form)
+    return _render_case(request, case, status=400, bound={"handlaggare": form})
 
 
 @login_required

@@ -84,7 +84,7 @@ def _submit(
             messages.success(request, done)
             return redirect("cases:detail", pk=pk)
     case = selectors.case_for_user(request.user, pk)
-    return _render_case(request, case, status=400, workflow_forms={key: form})
+    return _render_case(request, case, status=400, bound={key: form})
 
 
 @login_required

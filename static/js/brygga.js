@@ -11,6 +11,16 @@
   // screen-reader users are not left on a removed element.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
+    if (target.classList.contains("form-slot")) {
+      // A case page form fetched as its panel opened: focus stays on the summary the user
+      // pressed; only if it was on the fallback link the form replaced, go to the first field.
+      var active = document.activeElement;
+      if (!active || active === document.body) {
+        var field = target.querySelector("input:not([type=hidden]), select, textarea");
+        if (field) { field.focus(); }
+      }
+      return;
+    }
     var focusable = target.querySelector("[data-autofocus]") || target.querySelector("h2, h3");
     if (focusable) {
       if (!focusable.hasAttribute("tabindex")) { focusable.setAttribute("tabindex", "-1"); }

@@ -218,6 +218,9 @@ def test_shared_attachment_reaches_the_counterpart_and_the_journal_form_is_untou
     reference = Case.objects.get(malnummer=WITH_CONSENT).reference
     login_as(page, "fi.frivard-gbg")
     page.goto(url)
+    page.get_by_text("Skriv anteckning").click()  # both forms on the page, as a user may have
+    journal = page.locator("form[action$='/anteckningar/']")
+    expect(journal).to_be_visible()
     page.get_by_text("Ladda upp fil").click()
     upload = page.locator("form[action$='/bilagor/']")
     upload.get_by_label("Fil", exact=True).set_input_files(
@@ -226,15 +229,10 @@ def test_shared_attachment_reaches_the_counterpart_and_the_journal_form_is_untou
     # The upload form's own "Delad" choice, by its label: the Bilagor and Journal forms have
     # radios of their own ids, so a click on this label must not tick the journal's "Delad".
     shared = upload.get_by_role("radio", name=SHARED)
-    expect(shared).to_have_count(1, timeout=1_000)  # the page is loaded: no need to wait
+    expect(shared).to_have_count(1)
     upload.get_by_text(SHARED).click()  # on the label, as with a mouse
     expect(shared).to_be_checked()
-    expect(
-        # The journal form sits in a closed <details>: hidden, but it must stay "Intern".
-        page.locator("form[action$='/anteckningar/']").get_by_role(
-            "radio", name=INTERNAL, include_hidden=True
-        )
-    ).to_be_checked()
+    expect(journal.get_by_role("radio", name=INTERNAL)).to_be_checked()  # must stay "Intern"
     upload.get_by_role("button", name="Ladda upp").click()
     expect(page.get_by_role("status")).to_contain_text("Filen är uppladdad.")
     attachments = page.locator("section", has=page.get_by_role("heading", name="Bilagor"))
@@ -325,6 +323,9 @@ def test_keyboard_only_skip_link_and_writing_a_note(
     page.goto(case_url(WITH_CONSENT))
     _tab_to(page, "el => el.tagName === 'SUMMARY' && el.textContent.trim() === 'Skriv anteckning'")
     page.keyboard.press("Enter")
+    # The form is fetched as the panel opens; focus stays on the summary meanwhile.
+    expect(page.get_by_label("Anteckning", exact=True)).to_be_visible()
+    expect(page.locator("summary", has_text="Skriv anteckning")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_label("Anteckning", exact=True)).to_be_focused()
     page.keyboard.type("Telefonsamtal med klienten om första mötet.")

@@ -29,8 +29,10 @@ PHONE_WIDTH = 360
 
 
 def _open_every_disclosure(page: Page) -> None:
-    """The forms behind "Dokumentera samtycke", "Skriv anteckning" … are checked too."""
+    """The forms behind "Dokumentera samtycke", "Skriv anteckning" … are checked too: the case
+    page fetches each as its panel opens, so wait until every panel holds its form."""
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    expect(page.locator(".form-slot:not(:has(form))")).to_have_count(0)
 
 
 def _assert_no_page_scroll(page: Page) -> None:
