@@ -43,16 +43,24 @@ def memberships_in_force(user: User) -> list[Membership]:
         return []
     cached: list[Membership] | None = user.__dict__.get("_commitment_memberships")
     if cached is None:
-        cached = list(
-            Membership.objects.in_force().filter(user=user).select_related("organisation")
-        )
+        # The case pages read them already, with their organisations
+        # (cases.selectors.load_memberships): no second query for this panel.
+        loaded = getattr(user, "_prefetched_objects_cache", {}).get("memberships")
+        if loaded is not None:
+            cached = [membership for membership in loaded if membership.in_force]
+        else:
+            cached = list(
+                Membership.objects.in_force().filter(user=user).select_related("organisation")
+            )
         user.__dict__["_commitment_memberships"] = cached
     return cached
 
 
 def forget_memberships(user: User) -> None:
-    """Drop the cached memberships (services re-read them inside their transaction)."""
+    """Drop the memberships read for the request (services re-read them inside their
+    transaction, under its locks)."""
     user.__dict__.pop("_commitment_memberships", None)
+    getattr(user, "_prefetched_objects_cache", {}).pop("memberships", None)
 
 
 def shared_access(case: Case) -> bool:

@@ -16,12 +16,13 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from ansvarsforbindelse import services
+from ansvarsforbindelse import permissions, services
 from ansvarsforbindelse.models import ENDING_CONDITIONS, Ansvarsforbindelse, CommitmentState
 from ansvarsforbindelse.presenters import case_panel
-from cases.models import AuditEvent, CareProcess
-from cases.selectors import case_for_user
+from cases.models import AuditEvent, CareProcess, Membership
+from cases.selectors import case_for_user, load_memberships
 from tests.ansvarsforbindelse.conftest import (
     COURT,
     FILLED_IN,
@@ -484,3 +485,25 @@ def test_the_case_panel_lists_the_versions_in_constant_queries(world, rf: Reques
     fi = world["users"]["fi"]
     frivard_panel = case_panel(case_for_user(fi, case.pk), fi)
     assert frivard_panel is not None and not frivard_panel["can_create"]
+
+
+def test_the_panel_uses_the_memberships_the_page_read_and_services_read_them_again(
+    world,
+) -> None:
+    """The case page reads the user's memberships once (load_memberships); the panel's
+    permissions use them without a query of their own, and a service drops them to read
+    them again inside its transaction, where a membership ended meanwhile counts."""
+    case = kontraktsvard_in_enforcement(world)
+    soc = world["users"]["soc"]
+    load_memberships(soc)
+    viewer_case = case_for_user(soc, case.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert permissions.can_draft(soc, viewer_case)
+    assert not [q for q in queries.captured_queries if "cases_membership" in q["sql"]]
+
+    Membership.objects.filter(user=soc).update(valid_until=timezone.localdate() - timedelta(1))
+    assert permissions.can_draft(soc, viewer_case)  # what the page read at its start
+    permissions.forget_memberships(soc)
+    assert not permissions.can_draft(soc, viewer_case)
+    with pytest.raises(Http404):
+        services.commitment_create_draft(case_id=case.pk, actor=soc)
