@@ -93,7 +93,7 @@ def configure() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 30)))
+    parser.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 60)))
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", 150_000)))
     parser.add_argument("--seed", type=int, default=42)

@@ -162,7 +162,7 @@ class Page:
     method: str = "get"
     args: tuple[Any, ...] = ()
     data: dict[str, str] | None = None
-    budget: str = "ratio"  # "ratio" (p95 ratio ≤ 1.5) or "" (reported only)
+    budget: str = "ratio"  # "ratio" (median and p95 ratio ≤ 1.5) or "" (reported only)
     # Reached with the page's "Nästa" button: the data of the page before, posted once before
     # measuring; the button's hidden fields (filters, page number, keyset cursor) are then what
     # is posted, as a browser would.
@@ -305,8 +305,9 @@ def _measure(
     result.ratio_median = round(result.median_ms / result.bare_median_ms, 2)
     result.ratio_p95 = round(result.p95_ms / result.bare_p95_ms, 2)
     if page.budget == "ratio":
-        result.budget = f"p95-kvot ≤ {RATIO_BUDGET}"
-        result.passed = result.ratio_p95 <= RATIO_BUDGET
+        # DESIGN.md "Performance budgets": the median and the p95 ratio, each ≤ 1.5.
+        result.budget = f"kvoter ≤ {RATIO_BUDGET}"
+        result.passed = max(result.ratio_median, result.ratio_p95) <= RATIO_BUDGET
     return result
 
 
@@ -542,7 +543,7 @@ def dataset() -> dict[str, int]:
 
 def run(
     *,
-    repeats: int = 30,
+    repeats: int = 60,
     warmup: int = 5,
     sweep_repeats: int = 3,
     only: set[str] | None = None,
