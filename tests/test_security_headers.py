@@ -28,6 +28,16 @@ def test_pages_need_login_and_the_login_page_is_swedish(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_a_signed_in_users_pages_are_never_stored(client: Client, django_user_model) -> None:
+    user = django_user_model.objects.create_user("x", password="irrelevant-lösenord")
+    client.force_login(user)
+    cache_control = client.get("/tillganglighet/")["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
+    client.logout()
+    assert "no-store" not in client.get("/tillganglighet/").get("Cache-Control", "")
+
+
+@pytest.mark.django_db
 def test_logout_is_post_only(client: Client, django_user_model) -> None:
     user = django_user_model.objects.create_user("x", password="irrelevant-lösenord")
     client.force_login(user)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -137,23 +138,27 @@ def _render_case(
     consents = _with_withdraw_panels(selectors.consents_for(case), panels, actions)
     workflow = workflow_panel(case, user, panels)
     if request.htmx and panels.wanted:
-        return _form_fragment(request, panels.wanted, page_panels, consents, workflow)
-    context = {
-        "case": case,
-        "actions": actions,
-        "membership": membership,
-        "client": client_identity(case),
-        "participations": case.participations.all(),
-        "consents": consents,
-        "deadlines": selectors.deadlines_for(case),
-        "timeline": timeline_rows(selectors.timeline_for(user, case)),
-        "timeline_form": TimelineFilterForm(),
-        "notes": selectors.notes_for(user, case),
-        "attachments": selectors.attachments_for(user, case),
-        "panels": page_panels,
-        "workflow": workflow,
-    }
-    return render(request, "cases/case_detail.html", context, status=status)
+        response = _form_fragment(request, panels.wanted, page_panels, consents, workflow)
+    else:
+        context = {
+            "case": case,
+            "actions": actions,
+            "membership": membership,
+            "client": client_identity(case),
+            "participations": case.participations.all(),
+            "consents": consents,
+            "deadlines": selectors.deadlines_for(case),
+            "timeline": timeline_rows(selectors.timeline_for(user, case)),
+            "timeline_form": TimelineFilterForm(),
+            "notes": selectors.notes_for(user, case),
+            "attachments": selectors.attachments_for(user, case),
+            "panels": page_panels,
+            "workflow": workflow,
+        }
+        response = render(request, "cases/case_detail.html", context, status=status)
+    # One address, two answers: a cache must never give the form alone for the whole page.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _form_fragment(

@@ -44,6 +44,7 @@ def test_opening_a_panel_fetches_only_its_form(world: dict, client: HttpClient) 
     assert f'action="{reverse("cases:note_create", args=[case.pk])}"' in body
     assert 'name="body"' in body and "csrfmiddlewaretoken" in body
     assert "<html" not in body and "Sammanfattning" not in body
+    assert "HX-Request" in response["Vary"]  # never cached as the page at the same address
 
 
 def test_without_javascript_the_link_opens_the_page_with_that_form(
