@@ -187,6 +187,11 @@ def _form_fragment(
 def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     selectors.load_memberships(request.user)
     case = selectors.case_for_user(request.user, pk)
+    _log_case_view(request, case)
+    return _render_case(request, case)
+
+
+def _log_case_view(request: AuthenticatedRequest, case: Case) -> None:
     membership = acting_membership(request.user, case)
     identity = client_identity(case)
     access_log.record(
@@ -196,13 +201,14 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         case=case,
         client=case.client if identity.visible else None,
     )
-    return _render_case(request, case)
 
 
 @login_required
 def case_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The timeline alone, filtered by kind (htmx swaps it into the case page)."""
+    """The timeline alone, filtered by kind (htmx swaps it into the case page; without
+    JavaScript it is a page of its own). Either way a read of the case: logged."""
     case = selectors.case_for_user(request.user, pk)
+    _log_case_view(request, case)
     form = TimelineFilterForm(request.GET)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     context = {

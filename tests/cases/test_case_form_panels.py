@@ -1,6 +1,7 @@
 """The case page's forms are fetched when their panel is opened (cases/form_panels.py): the page
 carries only the panels, htmx gets one form, a plain link brings the page back with that form
-open, a form the user may not use is never given out, and a form with errors comes back open."""
+open, a form the user may not use is never given out, and a form with errors comes back open.
+What the page fetches or links to of the case (a form, the timeline) is a logged read."""
 
 from __future__ import annotations
 
@@ -103,3 +104,14 @@ def test_a_correction_opens_the_note_form_filled_in(world: dict, client: HttpCli
     assert _open_panels(body) == ["anteckning"]
     assert "<summary>Skriv rättelse</summary>" in body
     assert re.search(r'name="corrects" value="7"', body)
+
+
+def test_the_timeline_alone_is_a_logged_read_of_the_case(world: dict, client: HttpClient) -> None:
+    case = make_case(world, "kontraktsvard")
+    client.force_login(world["users"]["soc"])
+    views = AccessLog.objects.filter(case=case, action=AccessLog.Action.VIEW_CASE)
+    before = views.count()
+    url = reverse("cases:timeline", args=[case.pk])
+    assert client.get(url).status_code == 200  # the page without JavaScript
+    assert client.get(url, {"kind": ""}, headers=HTMX).status_code == 200  # the htmx filter
+    assert views.count() == before + 2
