@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from cases.models import (
     Membership,
     Note,
     Participation,
+    organisations,
 )
 from cases.personnummer import parse_identity_number
 from cases.roles import CASE_ACCESS_ROLES
@@ -43,12 +44,8 @@ def _user_organisation_ids(user: User) -> QuerySet[Membership, Any]:
 
 
 def load_memberships(user: User) -> None:
-    """Read the user's memberships, with their organisations, once for the request: the menu
-    (accounts.context_processors), ``permissions.acting_membership`` and the list's own
-    columns each read ``user.memberships.all()``."""
-    prefetch_related_objects(
-        [user], Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
-    )
+    """See ``cases.models.organisations.load_memberships``."""
+    organisations.load_memberships(user)
 
 
 def case_detail_qs(user: User) -> QuerySet[Case]:

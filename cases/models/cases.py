@@ -1,23 +1,21 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
 from typing import TYPE_CHECKING
 
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Upper
 from django.db.models.sql import Query
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import UserObjectPermissionBase
 
 from cases.models.clients import Client, ClientUserObjectPermission
 from cases.models.consent import ConsentParty
-from cases.models.organisations import Membership, Organisation
+from cases.models.organisations import Organisation, load_memberships
 from cases.roles import CASE_ACCESS_ROLES, Role
 from cases.states import CaseType, State
 
@@ -43,19 +41,21 @@ class CaseQuerySet(models.QuerySet["Case"]):
         """
         if not user.is_authenticated:
             return self.none()
-        return self.with_access_rule(user.pk, timezone.localdate())
+        return self.with_access_rule(user.pk, access_organisations(user))
 
-    def with_access_rule(self, user_id: int, today: date) -> CaseQuerySet:
-        """``visible_to`` for the user with this id on this day.
+    def with_access_rule(self, user_id: int, organisations: AccessOrganisations) -> CaseQuerySet:
+        """``visible_to`` for the user with this id and these organisations.
 
-        The SQL depends on nothing else: memberships, consents, participations and grants are
-        read by the query when it runs, never when it is built. That is what lets
-        ``CaseManager.visible_to`` keep the built query (see there)."""
-        memberships = Membership.objects.in_force(today).filter(
-            user_id=user_id, role__in=CASE_ACCESS_ROLES
-        )
-        staff_orgs = memberships.exclude(role=Role.EXTERN_DELTAGARE).values("organisation_id")
-        all_orgs = memberships.values("organisation_id")
+        The organisations are the user's memberships in force, read once for the request
+        (``access_organisations``) and given to PostgreSQL as values: with a subquery over the
+        memberships in each of the rule's four places, it could not know how many cases they
+        reach, and hashed every participation of the user's organisations (16 000 rows for a
+        busy caseworker) where an index probe per case would do (docs/performance.md).
+        Consents, participations and grants are read by the query when it runs, never when it
+        is built. That is what lets ``CaseManager.visible_to`` keep the built query."""
+        all_orgs, staff_orgs = organisations
+        if not all_orgs:  # no organisation of theirs takes part in anything: no case
+            return self.annotate(shared_access=Value(False), identity_visible=Value(False)).none()
         consent_covers = ConsentParty.objects.filter(
             consent__case=OuterRef("pk"),
             consent__withdrawn_at__isnull=True,
@@ -71,9 +71,15 @@ class CaseQuerySet(models.QuerySet["Case"]):
             consent__withdrawn_at__isnull=True,
             organisation_id=OuterRef("organisation_id"),
         )
+        # An extern_deltagare alone has no staff organisation: then only a consent counts.
+        as_staff_or_covered = Q(Exists(consent_for_party))
+        owned_or_covered = Q(Exists(consent_covers))
+        if staff_orgs:
+            as_staff_or_covered = Q(organisation_id__in=staff_orgs) | as_staff_or_covered
+            owned_or_covered = Q(owner_organisation_id__in=staff_orgs) | owned_or_covered
         takes_part = Participation.objects.filter(
             case=OuterRef("pk"), organisation_id__in=all_orgs
-        ).filter(Q(organisation_id__in=staff_orgs) | Exists(consent_for_party))
+        ).filter(as_staff_or_covered)
         identity_granted = ClientUserObjectPermission.objects.filter(
             content_object=OuterRef("client_id"),
             user_id=user_id,
@@ -87,7 +93,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
             permission__codename="work_on_assigned_case",
         )
         return self.annotate(
-            shared_access=Q(owner_organisation_id__in=staff_orgs) | Exists(consent_covers),
+            shared_access=owned_or_covered,
             identity_visible=Q(client__protected_identity=False) | Exists(identity_granted),
         ).filter(
             Exists(takes_part),
@@ -95,26 +101,46 @@ class CaseQuerySet(models.QuerySet["Case"]):
         )
 
 
+# The organisations a user reaches cases through: all of them, and those where they are staff
+# (not extern_deltagare, who sees a case only while a consent covers their organisation).
+AccessOrganisations = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def access_organisations(user: User) -> AccessOrganisations:
+    """From the user's memberships in force with a case-access role, as read for this request
+    (``cases.selectors.load_memberships``; otherwise read here). A service that must see a
+    membership ended meanwhile drops them first (``ansvarsforbindelse.permissions.
+    forget_memberships``) and so reads them again inside its transaction."""
+    if "memberships" not in getattr(user, "_prefetched_objects_cache", {}):
+        load_memberships(user)
+    memberships = [m for m in user.memberships.all() if m.in_force and m.role in CASE_ACCESS_ROLES]
+    all_orgs = sorted({m.organisation_id for m in memberships})
+    staff_orgs = sorted({m.organisation_id for m in memberships if m.role != Role.EXTERN_DELTAGARE})
+    return tuple(all_orgs), tuple(staff_orgs)
+
+
 # A built rule holds about 110 KiB of expression objects: 128 of them, 14 MiB per process at
 # most, cover the users a worker serves in a while; an evicted one is built again (3-4 ms).
 @functools.lru_cache(maxsize=128)
-def _access_rule_query(model: type[Case], using: str, user_id: int, today: date) -> Query:
-    return CaseQuerySet(model=model, using=using).with_access_rule(user_id, today).query
+def _access_rule_query(
+    model: type[Case], using: str, user_id: int, organisations: AccessOrganisations
+) -> Query:
+    return CaseQuerySet(model=model, using=using).with_access_rule(user_id, organisations).query
 
 
 class CaseManager(models.Manager.from_queryset(CaseQuerySet)):  # type: ignore[misc]
     def visible_to(self, user: User) -> CaseQuerySet:
         """``Case.objects.visible_to(user)``: the access rule, built once per user and day.
 
-        Building it is ORM work (five subqueries resolved against the case: 3-4 ms a request,
-        as much as PostgreSQL needs to run a list page's query). Its SQL depends only on the
-        user's id and the date (``CaseQuerySet.with_access_rule``), so the built query is kept
-        per process and each caller gets a copy of it. A queryset that is already filtered
+        Building it is ORM work (subqueries resolved against the case: 3-4 ms a request, as
+        much as PostgreSQL needs to run a list page's query). Its SQL depends only on the
+        user's id and organisations (``CaseQuerySet.with_access_rule``), so the built query is
+        kept per process and each caller gets a copy of it. A queryset that is already filtered
         (``Case.objects.filter(...).visible_to(user)``) builds the rule as before."""
         queryset = self.get_queryset()
         if not user.is_authenticated:
             return queryset.none()
-        kept = _access_rule_query(self.model, queryset.db, user.pk, timezone.localdate())
+        kept = _access_rule_query(self.model, queryset.db, user.pk, access_organisations(user))
         queryset.query = kept.chain()
         return queryset
 

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.roles import ROLES_BY_KIND, OrganisationKind, Role
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @pghistory.track()
@@ -41,6 +46,16 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def load_memberships(user: User) -> None:
+    """Read the user's memberships, with their organisations, once for the request: the access
+    rule (``access_organisations``), the menu (accounts.context_processors),
+    ``permissions.acting_membership`` and the list's own columns each read
+    ``user.memberships.all()``."""
+    prefetch_related_objects(
+        [user], Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+    )
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

@@ -38,8 +38,9 @@ pytestmark = pytest.mark.django_db
 #  7-9. the session saved at the end of the request (SESSION_SAVE_EVERY_REQUEST, cached_db):
 #       SAVEPOINT, UPDATE django_session, RELEASE SAVEPOINT
 QUERIES_MY_DEADLINES = 9
-# Queries of the calendar feed: the token with its user, and the deadlines (no session).
-QUERIES_CALENDAR_FEED = 2
+# Queries of the calendar feed: the token with its user, the user's memberships (the access
+# rule's organisations, cases.models.cases.access_organisations), and the deadlines (no session).
+QUERIES_CALENDAR_FEED = 3
 
 CLIENT_FIRST, CLIENT_LAST = "Kalle", "Hemligsson"
 
