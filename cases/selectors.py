@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -86,9 +86,12 @@ class CaseFilters:
 
 
 DEFAULT_SORT = "-updated_at"
+# The date sorts go by two aliases that case_list_for_user sets: the case's own updated_at and
+# id, or for "Mina ärenden" the same values as kept on the user's participation, which its index
+# gives in this order (Participation.case_updated_at).
 SORTS = {
-    "-updated_at": ("-updated_at", "-id"),
-    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-list_updated_at", "-list_id"),
+    "updated_at": ("list_updated_at", "list_id"),
     "reference": ("reference",),
     "-reference": ("-reference",),
 }
@@ -157,9 +160,14 @@ def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
         .only(*_CASE_LIST_COLUMNS)
     )
     if filters.mine:
-        queryset = queryset.filter(
-            Exists(Participation.objects.filter(case=OuterRef("pk"), handlaggare=user))
+        # Joined, not EXISTS: the aliases below must come from this participation (a filter
+        # before an alias shares its join).
+        queryset = queryset.filter(participations__handlaggare=user).alias(
+            list_updated_at=F("participations__case_updated_at"),
+            list_id=F("participations__case_id"),
         )
+    else:
+        queryset = queryset.alias(list_updated_at=F("updated_at"), list_id=F("id"))
     if filters.case_type:
         queryset = queryset.filter(case_type=filters.case_type)
     if filters.state:
@@ -265,7 +273,7 @@ def paginate(
     sort = sort if sort in SORTS else DEFAULT_SORT
     if after and (values := _parse_cursor(after, sort)) is not None:
         rows = list(queryset.filter(_seek(sort, values, forward=True))[: PAGE_SIZE + 1])
-        return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE and page < MAX_PAGE
+        return _each_case_once(rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE and page < MAX_PAGE
     if before and (values := _parse_cursor(before, sort)) is not None:
         # Backwards from the first row of the following page, then turned the right way round;
         # that following page exists, so there is a next page.
@@ -274,10 +282,17 @@ def paginate(
             queryset.filter(_seek(sort, values, forward=False)).order_by(*reverse)[:PAGE_SIZE]
         )
         rows.reverse()
-        return rows, page < MAX_PAGE
+        return _each_case_once(rows), page < MAX_PAGE
     start = (page - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE and page < MAX_PAGE
+    return _each_case_once(rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE and page < MAX_PAGE
+
+
+def _each_case_once(rows: list[Case]) -> list[Case]:
+    """ "Mina ärenden" joins the user's participations: someone who is handläggare for two
+    organisations of one case would get it twice, side by side (the same sort key). Rare, and
+    the page then shows one row fewer."""
+    return list(dict.fromkeys(rows))
 
 
 # The cursor separates the values of the sort key with this; neither an ISO timestamp nor an

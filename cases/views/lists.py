@@ -17,6 +17,7 @@ reload asks to resend the form; for a list that may hold personnummer that is th
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,7 @@ from django_htmx.http import reswap, retarget
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
+from cases.db import planned_for_each_call
 from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation_choices
 from cases.models import AccessLog, Case, Organisation
 from cases.presenters import ClientIdentity, client_identity
@@ -131,13 +133,17 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
             )
         filters = form.to_filters(mine=mine)
         cases = selectors.case_list_for_user(user, filters)
-        page_cases, has_next = selectors.paginate(
-            cases,
-            form.page,
-            after=form.cursor_after,
-            before=form.cursor_before,
-            sort=filters.sort,
-        )
+        # "Mina ärenden" is planned for this handläggare: a prepared statement's generic plan
+        # is made for an average one and hashes all their cases, where the index walks a busy
+        # caseworker's newest first (14 -> 5 ms with 2 000 cases, docs/performance.md).
+        with planned_for_each_call() if mine else nullcontext():
+            page_cases, has_next = selectors.paginate(
+                cases,
+                form.page,
+                after=form.cursor_after,
+                before=form.cursor_before,
+                sort=filters.sort,
+            )
         if page_cases and has_next:
             next_cursor = selectors.page_cursor(page_cases[-1], filters.sort)
         if page_cases and form.page > 2:
