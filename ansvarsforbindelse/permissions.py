@@ -19,6 +19,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cases.models import Case, Membership
+
+# Services drop the request's memberships through here (``memberships_in_force``).
+from cases.models.organisations import forget_memberships as forget_memberships
+from cases.models.organisations import memberships_of
 from cases.roles import OrganisationKind, Role
 from cases.states import CLOSED_STATES
 
@@ -37,30 +41,12 @@ RECIPIENT_KINDS = frozenset({OrganisationKind.FRIVARD, OrganisationKind.ANSTALT}
 
 
 def memberships_in_force(user: User) -> list[Membership]:
-    """The user's memberships that still give access, cached on the user object for the request
-    (templates and services ask several times)."""
+    """The user's memberships that still give access, from those read for the request
+    (``memberships_of``: templates and services ask several times). Services drop them with
+    ``forget_memberships`` to read them again inside their transaction, under its locks."""
     if not user.is_authenticated:
         return []
-    cached: list[Membership] | None = user.__dict__.get("_commitment_memberships")
-    if cached is None:
-        # The case pages read them already, with their organisations
-        # (cases.selectors.load_memberships): no second query for this panel.
-        loaded = getattr(user, "_prefetched_objects_cache", {}).get("memberships")
-        if loaded is not None:
-            cached = [membership for membership in loaded if membership.in_force]
-        else:
-            cached = list(
-                Membership.objects.in_force().filter(user=user).select_related("organisation")
-            )
-        user.__dict__["_commitment_memberships"] = cached
-    return cached
-
-
-def forget_memberships(user: User) -> None:
-    """Drop the memberships read for the request (services re-read them inside their
-    transaction, under its locks)."""
-    user.__dict__.pop("_commitment_memberships", None)
-    getattr(user, "_prefetched_objects_cache", {}).pop("memberships", None)
+    return [membership for membership in memberships_of(user) if membership.in_force]
 
 
 def shared_access(case: Case) -> bool:

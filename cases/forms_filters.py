@@ -17,8 +17,8 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Organisation
-from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES
+from cases.models import Organisation, access_organisations
+from cases.roles import CASEWORKER_ROLES
 from cases.selectors import DEFAULT_SORT, MAX_PAGE, SORTS, CaseFilters
 from cases.states import STATES_BY_TYPE, CaseType, State
 
@@ -98,11 +98,7 @@ def _choice_error(text: Any) -> dict[str, Any]:
 
 def caseworker_choices(user: User) -> list[tuple[int, str]]:
     """Handläggare in the user's own organisations (one query)."""
-    own_orgs = [
-        m.organisation_id
-        for m in user.memberships.all()
-        if m.in_force and m.role in CASE_ACCESS_ROLES
-    ]
+    own_orgs = access_organisations(user)[0]
     users = (
         get_user_model()
         .objects.filter(

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from cases.models import AuditEvent, Case
+from cases.rendering import local_minute
 
 
 @dataclass(frozen=True)
@@ -91,14 +91,14 @@ def timeline_rows(events: QuerySet[AuditEvent]) -> list[TimelineRow]:
         "organisation__name",
     )
     for created_at, message, actor_id, first, last, org_id, short_name, name in columns:
-        local = localtime(created_at)
+        created, created_iso = local_minute(created_at)
         who = f"{first} {last}".strip() if actor_id is not None else ""  # User.get_full_name
         if org_id is not None:
             who += f", {short_name or name}"
         rows.append(
             TimelineRow(
-                created_iso=local.isoformat(),
-                created=f"{local:%Y-%m-%d %H:%M}",
+                created_iso=created_iso,
+                created=created,
                 message=message,
                 who=who,
             )

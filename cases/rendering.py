@@ -4,11 +4,13 @@ table rows")."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -43,3 +45,10 @@ def path_by_id(url_name: str) -> Callable[[int], str]:
     if not marker:
         raise ValueError(f"{url_name} does not take the id as its argument")
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def local_minute(moment: datetime) -> tuple[str, str]:
+    """An instant in local time as a row shows it, "2026-01-31 14:05", and as ``<time
+    datetime>`` takes it: what two ``date`` filters would work out per row in a template."""
+    local = timezone.localtime(moment)
+    return f"{local:%Y-%m-%d %H:%M}", local.isoformat()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cases.db import planned_for_each_call
 from cases.models import (
     Attachment,
     AuditEvent,
@@ -18,13 +20,14 @@ from cases.models import (
     Client,
     Consent,
     Deadline,
-    Membership,
     Note,
     Participation,
-    organisations,
+    access_organisations,
 )
+
+# Views read the user's memberships for the request through the selectors.
+from cases.models.organisations import load_memberships as load_memberships
 from cases.personnummer import parse_identity_number
-from cases.roles import CASE_ACCESS_ROLES
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,17 +38,9 @@ PAGE_SIZE = 50
 MAX_PAGE = 200
 
 
-def _user_organisation_ids(user: User) -> QuerySet[Membership, Any]:
-    return (
-        Membership.objects.in_force()
-        .filter(user=user, role__in=CASE_ACCESS_ROLES)
-        .values("organisation_id")
-    )
-
-
-def load_memberships(user: User) -> None:
-    """See ``cases.models.organisations.load_memberships``."""
-    organisations.load_memberships(user)
+def _user_organisation_ids(user: User) -> tuple[int, ...]:
+    """The organisations the access rule reaches cases through, as the rule itself has them."""
+    return access_organisations(user)[0]
 
 
 def case_detail_qs(user: User) -> QuerySet[Case]:
@@ -286,6 +281,18 @@ def paginate(
     start = (page - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
     return _each_case_once(rows[:PAGE_SIZE]), len(rows) > PAGE_SIZE and page < MAX_PAGE
+
+
+def case_list_page(
+    user: User, filters: CaseFilters, page: int, *, after: str = "", before: str = ""
+) -> tuple[list[Case], bool]:
+    """One page of ``case_list_for_user`` (``paginate``). "Mina ärenden" is planned for this
+    handläggare: a prepared statement's generic plan is made for an average one and hashes all
+    their cases, where the index walks a busy caseworker's newest first (14 -> 5 ms with
+    2 000 cases, docs/performance.md)."""
+    cases = case_list_for_user(user, filters)
+    with planned_for_each_call() if filters.mine else nullcontext():
+        return paginate(cases, page, after=after, before=before, sort=filters.sort)
 
 
 def _each_case_once(rows: list[Case]) -> list[Case]:

@@ -7,7 +7,13 @@ from cases.models.care import (
     JointPlan,
     Pafoljd,
 )
-from cases.models.cases import Case, CaseUserObjectPermission, Participation, ReferenceCounter
+from cases.models.cases import (
+    Case,
+    CaseUserObjectPermission,
+    Participation,
+    ReferenceCounter,
+    access_organisations,
+)
 from cases.models.clients import MASKED_NAME, Client, ClientUserObjectPermission
 from cases.models.consent import Consent, ConsentParty
 from cases.models.deadlines import Deadline, DeadlineChange, DeadlineKind
@@ -55,6 +61,7 @@ __all__ = [
     "ReminderKindSetting",
     "ReminderOffset",
     "Visibility",
+    "access_organisations",
 ]
 
 # The workflow proxy models (transitions on Case) must be registered with the models.

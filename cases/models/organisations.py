@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import pghistory
@@ -51,19 +50,31 @@ class Organisation(models.Model):
 def load_memberships(user: User) -> None:
     """Read the user's memberships, with their organisations, once for the request: the access
     rule (``access_organisations``), the menu (accounts.context_processors),
-    ``permissions.acting_membership`` and the list's own columns each read
-    ``user.memberships.all()``."""
+    ``permissions.acting_membership``, the ansvarsförbindelse permissions and the list's own
+    columns each read ``user.memberships.all()``. A service that must see a membership ended
+    meanwhile drops them (``forget_memberships``) and so reads them again in its transaction."""
     prefetch_related_objects(
         [user], Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
     )
 
 
+def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships as read for this request (read now, once, if not yet)."""
+    if "memberships" not in getattr(user, "_prefetched_objects_cache", {}):
+        load_memberships(user)
+    return list(user.memberships.all())
+
+
+def forget_memberships(user: User) -> None:
+    """Drop the memberships read for the request, so that the next use reads them again."""
+    getattr(user, "_prefetched_objects_cache", {}).pop("memberships", None)
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def in_force(self, today: date | None = None) -> MembershipQuerySet:
+    def in_force(self) -> MembershipQuerySet:
         """Memberships that still give access: an ended one (``valid_until`` passed) gives none."""
         return self.filter(
-            models.Q(valid_until__isnull=True)
-            | models.Q(valid_until__gte=today or timezone.localdate())
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=timezone.localdate())
         )
 
 

@@ -30,8 +30,8 @@ from cases.forms import (
     NoteForm,
     TimelineFilterForm,
 )
-from cases.models import AccessLog, Case, Consent, JointPlan
-from cases.permissions import acting_membership, case_actions
+from cases.models import AccessLog, Case, Consent, JointPlan, Membership
+from cases.permissions import CaseActions, acting_membership, case_actions
 from cases.presenters import client_identity, timeline_rows
 from cases.presenters_care import WORKFLOW_TYPES, WorkflowPanel, workflow_panel
 from cases.services import cases as case_services
@@ -46,8 +46,8 @@ ATTACHMENT_IDS = "id_bilaga_%s"
 def _case_panels(
     case: Case,
     panels: PanelRequest,
-    actions: Any,
-    membership: Any,
+    actions: CaseActions,
+    membership: Membership | None,
     corrects: str | None,
 ) -> dict[str, FormPanel]:
     """The page's own forms (the workflow's come from its panel), keyed by name: only those
@@ -99,7 +99,8 @@ def _withdraw_panel_name(consent_pk: int) -> str:
     return f"aterkalla-{consent_pk}"  # also the form's prefix: one withdrawal form per consent
 
 
-def _with_withdraw_panels(consents: Any, panels: PanelRequest, actions: Any) -> list[Any]:
+def _with_withdraw_panels(consents: Any, panels: PanelRequest, actions: CaseActions) -> list[Any]:
+    # Any: each consent gets a ``withdraw_panel`` attribute for the template.
     rows = list(consents)
     for consent in rows:
         consent.withdraw_panel = None

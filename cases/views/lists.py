@@ -17,7 +17,6 @@ reload asks to resend the form; for a list that may hold personnummer that is th
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -30,9 +29,8 @@ from django_htmx.http import reswap, retarget
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
-from cases.db import planned_for_each_call
 from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation_choices
-from cases.models import AccessLog, Case, Organisation
+from cases.models import AccessLog, Case, Organisation, access_organisations
 from cases.presenters import ClientIdentity, client_identity
 from cases.rendering import path_by_id, rows_html
 from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES
@@ -132,29 +130,15 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
                 organisation=_acting_organisation(request),
             )
         filters = form.to_filters(mine=mine)
-        cases = selectors.case_list_for_user(user, filters)
-        # "Mina ärenden" is planned for this handläggare: a prepared statement's generic plan
-        # is made for an average one and hashes all their cases, where the index walks a busy
-        # caseworker's newest first (14 -> 5 ms with 2 000 cases, docs/performance.md).
-        with planned_for_each_call() if mine else nullcontext():
-            page_cases, has_next = selectors.paginate(
-                cases,
-                form.page,
-                after=form.cursor_after,
-                before=form.cursor_before,
-                sort=filters.sort,
-            )
+        page_cases, has_next = selectors.case_list_page(
+            user, filters, form.page, after=form.cursor_after, before=form.cursor_before
+        )
         if page_cases and has_next:
             next_cursor = selectors.page_cursor(page_cases[-1], filters.sort)
         if page_cases and form.page > 2:
             # Page 1 is read without a cursor: whatever changed meanwhile, it is the first.
             previous_cursor = selectors.page_cursor(page_cases[0], filters.sort)
-        own_org_ids = {
-            m.organisation_id
-            for m in user.memberships.all()
-            if m.in_force and m.role in CASE_ACCESS_ROLES
-        }
-        rows = _rows(page_cases, own_org_ids)
+        rows = _rows(page_cases, set(access_organisations(user)[0]))
     context = {
         "title": title,
         "mine": mine,

@@ -24,7 +24,7 @@ from cases import ical, selectors_deadlines
 from cases.forms_deadlines import CalendarTokenForm, NotificationPreferenceForm
 from cases.models import Notification, NotificationPreference
 from cases.reminder_messages import case_url
-from cases.rendering import path_by_id, rows_html
+from cases.rendering import local_minute, path_by_id, rows_html
 from cases.services import notifications as services
 
 # The event the header count listens for (templates/base.html).
@@ -47,12 +47,12 @@ def _rows(notifications: Iterable[Notification]) -> list[NotificationRow]:
     case_path = path_by_id("cases:detail")
     rows = []
     for notification in notifications:
-        local = timezone.localtime(notification.created_at)
+        when, when_iso = local_minute(notification.created_at)
         rows.append(
             NotificationRow(
                 notification=notification,
-                when=local.strftime("%Y-%m-%d %H:%M"),
-                when_iso=local.isoformat(),
+                when=when,
+                when_iso=when_iso,
                 read_url=read_path(notification.pk),
                 case_url=case_path(notification.case_id) if notification.case_id else "",
             )

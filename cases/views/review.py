@@ -30,7 +30,7 @@ from accounts.typing import AuthenticatedRequest
 from cases import access_log
 from cases.forms_review import LogFilterForm, LogFlagForm
 from cases.models import AccessLog
-from cases.rendering import path_by_id, rows_html
+from cases.rendering import local_minute, path_by_id, rows_html
 from cases.selectors_log import (
     access_log_for_chef,
     chef_organisations,
@@ -121,13 +121,13 @@ def _log_rows(entries: list[AccessLog]) -> list[LogRow]:
     flag_path = path_by_id("cases:log_entry_flag")
     rows = []
     for entry in entries:
-        local = timezone.localtime(entry.created_at)
+        when, when_iso = local_minute(entry.created_at)
         rows.append(
             LogRow(
                 entry=entry,
                 action=labels.get(entry.action, entry.action),
-                when=local.strftime("%Y-%m-%d %H:%M"),
-                when_iso=local.isoformat(),
+                when=when,
+                when_iso=when_iso,
                 user=str(entry.user),
                 organisation=entry.organisation.name if entry.organisation else "",
                 flags=[

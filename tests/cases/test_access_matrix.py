@@ -253,8 +253,8 @@ def test_withdrawal_removes_access_immediately_and_is_on_the_timeline(client: Ht
 
 @pytest.mark.django_db
 def test_a_membership_changed_today_changes_access_at_once(client: HttpClient) -> None:
-    """The access rule is built once per user and day (cases.models.cases.CaseManager); what it
-    finds must still follow memberships added or ended since."""
+    """The access rule is built once per user and set of organisations (cases.models.cases.
+    CaseManager); what it finds must still follow memberships added or ended since."""
     world = _world(consent="none")
     newcomer = world.users["soc_unrelated"]
     url = reverse("cases:detail", args=[world.case.pk])
