@@ -37,6 +37,22 @@ def _queries() -> dict[str, Callable[[], Any]]:
         seek = selectors._seek(selectors.DEFAULT_SORT, values, forward=True)
         return case_list().filter(seek)[: PAGE_SIZE + 1]
 
+    def my_deadlines_table(which: str) -> Any:
+        # The query behind one table of "Mina frister", as the selector builds it.
+        tables: dict[str, Any] = {}
+        taken = selectors_deadlines._table
+
+        def keep(queryset: Any) -> Any:
+            tables["overdue" if "overdue" not in tables else "upcoming"] = queryset
+            return taken(queryset)
+
+        selectors_deadlines._table = keep  # type: ignore[assignment]
+        try:
+            selectors_deadlines.my_deadlines(user, today=timezone.localdate())
+        finally:
+            selectors_deadlines._table = taken  # type: ignore[assignment]
+        return tables[which].values_list(*selectors_deadlines._MY_DEADLINES_COLUMNS)[:101]
+
     return {
         "case_list": lambda: case_list()[: PAGE_SIZE + 1],
         "case_list_deep": deep_page,
@@ -49,11 +65,8 @@ def _queries() -> dict[str, Callable[[], Any]]:
             user, selectors.case_for_user(user, subjects.detail_case.pk)
         ),
         "log_review": lambda: selectors_log.access_log_for_chef(chef)[:101],
-        "my_deadlines_overdue": lambda: (
-            selectors_deadlines._visible_active_deadlines(user)
-            .filter(due_date__lt=timezone.localdate())
-            .order_by("due_date", "pk")[:101]
-        ),
+        "my_deadlines_overdue": lambda: my_deadlines_table("overdue"),
+        "my_deadlines_upcoming": lambda: my_deadlines_table("upcoming"),
         "notifications": lambda: selectors_deadlines.Notification.objects.filter(
             recipient=user
         ).select_related("case")[:100],

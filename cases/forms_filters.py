@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import user_label
 from cases.models import Organisation, access_organisations
 from cases.roles import CASEWORKER_ROLES
 from cases.selectors import DEFAULT_SORT, MAX_PAGE, SORTS, CaseFilters
@@ -108,7 +109,7 @@ def caseworker_choices(user: User) -> list[tuple[int, str]]:
         .order_by("first_name", "last_name", "id")
         .values_list("pk", "first_name", "last_name", "username")
     )
-    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in users]
+    return [(pk, user_label(first, last, username)) for pk, first, last, username in users]
 
 
 def organisation_choices() -> list[tuple[int, str]]:

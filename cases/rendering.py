@@ -12,6 +12,9 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from config.jinja2 import translator
 
 
 def rows_html(
@@ -26,6 +29,9 @@ def rows_html(
     form. It is lazy and masks the token anew each time it is output (some 75 µs), so a
     template turns it into a string once for all its rows:
     ``{%- set csrf_input = csrf_input|string %}``."""
+    # The labels from one translator for the table (config.jinja2.translator), not the
+    # extension's gettext for every row's every label.
+    context = {"_": translator(get_language()), **context}
     rendered = engines["jinja2"].get_template(template_name).render(context, request)
     return mark_safe(rendered)  # noqa: S308 - escaped by Jinja2 (autoescape)
 

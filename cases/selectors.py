@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import user_label
 from cases.db import planned_for_each_call
 from cases.models import (
     Attachment,
@@ -122,9 +123,8 @@ def list_parties(case_ids: list[int]) -> dict[int, list[ListParty]]:
         )
     )
     for case_id, org_id, org_name, org_short, user_id, first, last, username in rows:
-        full_name = f"{first} {last}".strip()
         parties[case_id].append(
-            ListParty(org_id, org_short or org_name, user_id, full_name or (username or ""))
+            ListParty(org_id, org_short or org_name, user_id, user_label(first, last, username))
         )
     return parties
 

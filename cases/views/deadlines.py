@@ -21,14 +21,14 @@ from django.views.decorators.http import require_http_methods
 from accounts.typing import AuthenticatedRequest
 from cases import selectors, selectors_deadlines
 from cases.forms_deadlines import DeadlineExtendForm
-from cases.models import Deadline, DeadlineKind
+from cases.models import DeadlineKind
 from cases.rendering import path_by_id, rows_html
 from cases.services.deadlines import deadline_extend
 
 
 @dataclass(frozen=True)
 class DeadlineRow:
-    deadline: Deadline
+    deadline: selectors_deadlines.DeadlineListRow
     kind: str
     due: str  # "2026-01-31"
     responsible: str  # "Sara Sekreterare, SN Nordost" or the organisation alone
@@ -42,10 +42,8 @@ def _rows(table: selectors_deadlines.DeadlineTable, kinds: dict[str, str]) -> li
     case_path, extend_path = path_by_id("cases:detail"), path_by_id("deadlines:extend")
     rows = []
     for deadline in table.rows:
-        organisation = deadline.responsible_organisation
-        responsible = organisation.short_name or organisation.name
+        responsible = deadline.organisation
         if deadline.responsible_user:
-            # User.__str__: the full name, else the username.
             responsible = f"{deadline.responsible_user}, {responsible}"
         rows.append(
             DeadlineRow(
@@ -54,7 +52,7 @@ def _rows(table: selectors_deadlines.DeadlineTable, kinds: dict[str, str]) -> li
                 due=f"{deadline.due_date:%Y-%m-%d}",
                 responsible=responsible,
                 case_url=case_path(deadline.case_id),
-                extend_url=extend_path(deadline.pk),
+                extend_url=extend_path(deadline.id),
             )
         )
     return rows
