@@ -33,7 +33,7 @@ from cases.models import AccessLog
 from cases.rendering import local_minute, path_by_id, rows_html
 from cases.selectors_log import (
     access_log_for_chef,
-    chef_organisations,
+    chef_organisation_ids,
     entry_flags,
     may_see_members,
     members_for,
@@ -68,7 +68,7 @@ def _only_for(may_see: Callable[[User], bool]) -> Callable[[View], View]:
 
 
 def _is_chef(user: User) -> bool:
-    return chef_organisations(user).exists()
+    return bool(chef_organisation_ids(user))
 
 
 _chef_required = _only_for(_is_chef)
