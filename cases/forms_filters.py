@@ -181,15 +181,21 @@ class CaseFilterForm(forms.Form):
         data: Any = None,
         *,
         organisations: Iterable[tuple[int, str]],
-        caseworkers: Iterable[tuple[int, str]],
+        caseworkers: Iterable[tuple[int, str]] | None,
     ) -> None:
+        """``caseworkers`` None: no handläggare filter. "Mina ärenden" lists the cases where
+        the user is handläggare; a case has one per organisation, so a colleague of theirs
+        (the choices) would match none of them."""
         super().__init__(data, initial={"sortering": DEFAULT_SORT})
         org_field = self.fields["organisation"]
         assert isinstance(org_field, forms.TypedChoiceField)
         org_field.choices = [("", _("Alla organisationer")), *organisations]
-        caseworker_field = self.fields["handlaggare"]
-        assert isinstance(caseworker_field, forms.TypedChoiceField)
-        caseworker_field.choices = [("", _("Alla handläggare")), *caseworkers]
+        if caseworkers is None:
+            del self.fields["handlaggare"]
+        else:
+            caseworker_field = self.fields["handlaggare"]
+            assert isinstance(caseworker_field, forms.TypedChoiceField)
+            caseworker_field.choices = [("", _("Alla handläggare")), *caseworkers]
 
     def clean_sok(self) -> str:
         return " ".join(self.cleaned_data["sok"].split())
@@ -242,7 +248,7 @@ class CaseFilterForm(forms.Form):
             case_type=data["typ"],
             state=data["status"],
             organisation=data["organisation"],
-            handlaggare=data["handlaggare"],
+            handlaggare=data.get("handlaggare"),
             overdue=data["forsenade"],
             query=data["sok"],
             sort=data["sortering"] or DEFAULT_SORT,
@@ -258,7 +264,7 @@ class CaseFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return False
         return any(
-            self.cleaned_data[name]
+            self.cleaned_data.get(name)
             for name in ("typ", "status", "organisation", "handlaggare", "forsenade", "sok")
         )
 
@@ -269,7 +275,7 @@ class CaseFilterForm(forms.Form):
             return []
         pairs: list[tuple[str, str]] = []
         for name in ("typ", "status", "organisation", "handlaggare", "sok", "sortering"):
-            value = self.cleaned_data[name]
+            value = self.cleaned_data.get(name)
             if value not in (None, ""):
                 pairs.append((name, str(value)))
         if self.cleaned_data["forsenade"]:

@@ -116,7 +116,7 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
     form = CaseFilterForm(
         request.POST if request.method == "POST" else None,
         organisations=organisation_choices(),
-        caseworkers=caseworker_choices(user),
+        caseworkers=None if mine else caseworker_choices(user),
     )
     rows: list[CaseRow] | None = None
     has_next = False
