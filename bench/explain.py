@@ -46,11 +46,11 @@ def _queries() -> dict[str, Callable[[], Any]]:
             tables["overdue" if "overdue" not in tables else "upcoming"] = queryset
             return taken(queryset)
 
-        selectors_deadlines._table = keep  # type: ignore[assignment]
+        selectors_deadlines._table = keep
         try:
             selectors_deadlines.my_deadlines(user, today=timezone.localdate())
         finally:
-            selectors_deadlines._table = taken  # type: ignore[assignment]
+            selectors_deadlines._table = taken
         return tables[which].values_list(*selectors_deadlines._MY_DEADLINES_COLUMNS)[:101]
 
     return {

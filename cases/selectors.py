@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -311,6 +311,7 @@ def case_list_page(
     * Any other filter is left to PostgreSQL: a generic plan for a type or "försenade" filter
       ran 6 times slower than one planned for the value."""
     cases = case_list_for_user(user, filters)
+    planning: AbstractContextManager[None]
     if filters.mine:
         planning = planned_for_each_call()
     elif not filters.narrowed:

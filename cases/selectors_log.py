@@ -53,7 +53,7 @@ def chef_organisation_ids(user: User) -> tuple[int, ...]:
     kept: tuple[int, ...] | None = getattr(user, "_chef_organisation_ids", None)
     if kept is None:
         kept = tuple(chef_organisations(user).values_list("id", flat=True))
-        user._chef_organisation_ids = kept  # type: ignore[union-attr]
+        user._chef_organisation_ids = kept  # type: ignore[attr-defined]
     return kept
 
 

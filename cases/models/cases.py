@@ -1,21 +1,19 @@
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
 
 import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
-from django.db.models.sql import Query
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import UserObjectPermissionBase
 
-from cases.models.clients import Client, ClientUserObjectPermission
-from cases.models.consent import ConsentParty
+from cases.models import access_rule
+from cases.models.clients import Client
 from cases.models.organisations import Organisation, memberships_of
 from cases.roles import CASE_ACCESS_ROLES, Role
 from cases.states import CaseType, State
@@ -53,53 +51,15 @@ class CaseQuerySet(models.QuerySet["Case"]):
         reach, and hashed every participation of the user's organisations (16 000 rows for a
         busy caseworker) where an index probe per case would do (docs/performance.md).
         Consents, participations and grants are read by the query when it runs, never when it
-        is built. That is what lets ``CaseManager.visible_to`` keep the built query."""
+        is built. The SQL is ``cases.models.access_rule``'s."""
         all_orgs, staff_orgs = organisations
         if not all_orgs:  # no organisation of theirs takes part in anything: no case
             return self.annotate(shared_access=Value(False), identity_visible=Value(False)).none()
-        consent_covers = ConsentParty.objects.filter(
-            consent__case=OuterRef("pk"),
-            consent__withdrawn_at__isnull=True,
-            organisation_id__in=all_orgs,
-            organisation__participations__case=OuterRef("pk"),
-        )
-        # Visible: one of the user's organisations takes part, as staff or covered by a consent
-        # in force. One EXISTS over the case's participations (the consent looked up only for
-        # an external organisation's) rather than two alternatives: the same cases, planned and
-        # run about a fifth faster on the lists (docs/performance.md).
-        consent_for_party = ConsentParty.objects.filter(
-            consent__case=OuterRef(OuterRef("pk")),
-            consent__withdrawn_at__isnull=True,
-            organisation_id=OuterRef("organisation_id"),
-        )
         # An extern_deltagare alone has no staff organisation: then only a consent counts.
-        as_staff_or_covered = Q(Exists(consent_for_party))
-        owned_or_covered = Q(Exists(consent_covers))
-        if staff_orgs:
-            as_staff_or_covered = Q(organisation_id__in=staff_orgs) | as_staff_or_covered
-            owned_or_covered = Q(owner_organisation_id__in=staff_orgs) | owned_or_covered
-        takes_part = Participation.objects.filter(
-            case=OuterRef("pk"), organisation_id__in=all_orgs
-        ).filter(as_staff_or_covered)
-        identity_granted = ClientUserObjectPermission.objects.filter(
-            content_object=OuterRef("client_id"),
-            user_id=user_id,
-            permission__codename="view_protected_identity",
-        )
-        # Avhopparuppdrag (003): only the users assigned to the uppdrag in each kommun, never the
-        # whole organisation; the assignment is an explicit per-case grant.
-        assigned = CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"),
-            user_id=user_id,
-            permission__codename="work_on_assigned_case",
-        )
         return self.annotate(
-            shared_access=owned_or_covered,
-            identity_visible=Q(client__protected_identity=False) | Exists(identity_granted),
-        ).filter(
-            Exists(takes_part),
-            ~Q(case_type=CaseType.AVHOPPARUPPDRAG) | Exists(assigned),
-        )
+            shared_access=access_rule.shared_access(all_orgs, staff_orgs),
+            identity_visible=access_rule.identity_visible(user_id),
+        ).filter(access_rule.visible(user_id, all_orgs, staff_orgs))
 
 
 # The organisations a user reaches cases through: all of them, and those where they are staff
@@ -116,31 +76,10 @@ def access_organisations(user: User) -> AccessOrganisations:
     return tuple(all_orgs), tuple(staff_orgs)
 
 
-# A built rule holds about 110 KiB of expression objects: 128 of them, 14 MiB per process at
-# most, cover the users a worker serves in a while; an evicted one is built again (3-4 ms).
-@functools.lru_cache(maxsize=128)
-def _access_rule_query(
-    model: type[Case], using: str, user_id: int, organisations: AccessOrganisations
-) -> Query:
-    return CaseQuerySet(model=model, using=using).with_access_rule(user_id, organisations).query
-
-
 class CaseManager(models.Manager.from_queryset(CaseQuerySet)):  # type: ignore[misc]
     def visible_to(self, user: User) -> CaseQuerySet:
-        """``Case.objects.visible_to(user)``: the access rule, built once per user and set of
-        organisations.
-
-        Building it is ORM work (subqueries resolved against the case: 3-4 ms a request, as
-        much as PostgreSQL needs to run a list page's query). Its SQL depends only on the
-        user's id and organisations (``CaseQuerySet.with_access_rule``), so the built query is
-        kept per process and each caller gets a copy of it. A queryset that is already filtered
-        (``Case.objects.filter(...).visible_to(user)``) builds the rule as before."""
-        queryset = self.get_queryset()
-        if not user.is_authenticated:
-            return queryset.none()
-        kept = _access_rule_query(self.model, queryset.db, user.pk, access_organisations(user))
-        queryset.query = kept.chain()
-        return queryset
+        """``Case.objects.visible_to(user)``: the access rule (``CaseQuerySet.visible_to``)."""
+        return self.get_queryset().visible_to(user)
 
 
 @pghistory.track()
