@@ -15,7 +15,7 @@ from cases.states import CLOSED_STATES
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from cases.models import Case
+    from cases.models import CareProcess, Case
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,19 @@ STATE_TAGS = {
 }
 
 
-def case_panel(case: Case, user: User) -> dict[str, Any] | None:
+def case_panel(
+    case: Case, user: User, *, process: CareProcess | None = None
+) -> dict[str, Any] | None:
     """The Ansvarsförbindelse section of the case page (``_case_panel.html``), or ``None``
     when the case type has no commitment or the user may not read it. ``case`` comes from
-    ``cases.selectors.case_for_user``. Two queries, whatever the number of versions."""
+    ``cases.selectors.case_for_user``; ``process`` is its care process when the caller has it.
+    Two queries at most, whatever the number of versions."""
     if not permissions.can_view(user, case):
         return None
     versions = list(selectors.commitments_for(case))
     live = [v for v in versions if v.is_draft or v.is_in_force]
-    process = selectors.care_process(case)
+    if process is None:
+        process = selectors.care_process(case)
     granted = process is not None and process.decision == "beviljat"
     return {
         "case": case,

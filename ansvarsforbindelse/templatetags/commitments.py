@@ -50,9 +50,10 @@ def or_missing(value: Any) -> Any:
 
 
 @register.inclusion_tag("ansvarsforbindelse/_case_panel.html", takes_context=True)
-def commitment_panel(context: template.Context, case: Any) -> dict[str, Any]:
-    """``{% commitment_panel case %}``: the Ansvarsförbindelse section of the case page (or
-    nothing, for a case type without one or a viewer who may not read it)."""
+def commitment_panel(context: template.Context, case: Any, process: Any = None) -> dict[str, Any]:
+    """``{% commitment_panel case workflow.process %}``: the Ansvarsförbindelse section of the
+    case page (or nothing, for a case type without one or a viewer who may not read it). The
+    care process, when the page has read it for the workflow panel, is not read again."""
     from ansvarsforbindelse.presenters import case_panel
 
-    return {"panel": case_panel(case, context["request"].user)}
+    return {"panel": case_panel(case, context["request"].user, process=process or None)}

@@ -38,9 +38,11 @@ pytestmark = pytest.mark.django_db
 # The page's queries in the test setting (a kontraktsvård in verkställighet seen by the kommun's
 # socialsekreterare): the same for any amount of notes, events and caseworkers. The user's
 # memberships are read once for the menu, the acting membership and the ansvarsförbindelse
-# panel (selectors.load_memberships);
-# the forms' choices are read only when a form is opened (cases/form_panels.py).
-# The bench's case page (another state and user) makes 21.
+# panel (selectors.load_memberships), and the care process once for the workflow and the
+# ansvarsförbindelse panels, and the organisations whose shared journal the user reads once
+# for the notes and the attachments (selectors._own_or_shared_with); the forms' choices are
+# read only when a form is opened (cases/form_panels.py). The bench's case page (another
+# state and user) makes 20.
 QUERIES_CASE_PAGE = 22
 
 OLD_TIMELINE = Template(
