@@ -305,4 +305,6 @@ TIMELINE_KINDS = [
 
 
 class TimelineFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Visa"), choices=TIMELINE_KINDS, required=False)
+    kind = forms.ChoiceField(
+        label=_("Visa"), choices=TIMELINE_KINDS, required=False, widget=ListSelect
+    )

@@ -32,8 +32,9 @@ from cases.forms import (
 )
 from cases.models import AccessLog, Case, Consent, JointPlan, Membership
 from cases.permissions import CaseActions, acting_membership, case_actions
-from cases.presenters import client_identity, timeline_rows
+from cases.presenters import TimelineRow, client_identity, timeline_rows
 from cases.presenters_care import WORKFLOW_TYPES, WorkflowPanel, workflow_panel
+from cases.rendering import rows_html
 from cases.services import cases as case_services
 from cases.services import consent as consent_services
 from cases.services import journal as journal_services
@@ -149,8 +150,9 @@ def _render_case(
             "participations": case.participations.all(),
             "consents": consents,
             "deadlines": selectors.deadlines_for(case),
-            "timeline": timeline_rows(selectors.timeline_for(user, case)),
-            "timeline_form": TimelineFilterForm(),
+            **_timeline_context(
+                timeline_rows(selectors.timeline_for(user, case)), TimelineFilterForm()
+            ),
             "notes": selectors.notes_for(user, case),
             "attachments": selectors.attachments_for(user, case),
             "panels": page_panels,
@@ -204,6 +206,16 @@ def _log_case_view(request: AuthenticatedRequest, case: Case) -> None:
     )
 
 
+def _timeline_context(rows: list[TimelineRow], form: TimelineFilterForm) -> dict[str, Any]:
+    """What cases/_timeline.html shows: the events' markup from Jinja2, as for the other long
+    lists (a case's timeline grows with every step), and the filter."""
+    return {
+        "timeline": rows,
+        "timeline_html": rows_html("cases/_timeline_rows.html", {"rows": rows}),
+        "timeline_form": form,
+    }
+
+
 @login_required
 def case_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The timeline alone, filtered by kind (htmx swaps it into the case page; without
@@ -214,8 +226,9 @@ def case_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
     context = {
         "case": case,
-        "timeline": timeline_rows(selectors.timeline_for(request.user, case, kind=kind)),
-        "timeline_form": form,
+        **_timeline_context(
+            timeline_rows(selectors.timeline_for(request.user, case, kind=kind)), form
+        ),
     }
     template = "cases/_timeline.html" if request.htmx else "cases/timeline_page.html"
     return render(request, template, context)
