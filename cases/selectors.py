@@ -434,13 +434,13 @@ def timeline_for(user: User, case: Case, *, kind: str = "") -> QuerySet[AuditEve
 def consents_for(case: Case) -> QuerySet[Consent]:
     return (
         Consent.objects.filter(case=case)
-        .select_related("recorded_by", "recorded_by_organisation", "document", "journal_note")
+        # The signed form is linked by its id; the note of an oral consent is in the journal.
+        .select_related("recorded_by", "recorded_by_organisation")
         .prefetch_related("parties")
         .order_by("-recorded_at")
     )
 
 
 def deadlines_for(case: Case) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(case=case).select_related(
-        "responsible_organisation", "responsible_user"
-    )
+    # The case page and the avhopparuppdrag show the responsible organisation, not the person.
+    return Deadline.objects.filter(case=case).select_related("responsible_organisation")

@@ -244,7 +244,7 @@ def case_panel(case: Case, user: User) -> dict[str, Any] | None:
         return None
     deviations = list(
         Deviation.objects.filter(case=case)
-        .select_related("organisation", "reported_by", "informed_by", "closed_by")
+        .select_related("organisation", "reported_by", "informed_by")
         .prefetch_related("actions__responsible")
     )
     routine = list(
