@@ -413,10 +413,11 @@ def notes_for(user: User, case: Case) -> QuerySet[Note]:
 
 
 def attachments_for(user: User, case: Case) -> QuerySet[Attachment]:
+    # Who uploaded a file is in the timeline; the list shows the organisation.
     return (
         Attachment.objects.filter(case=case)
         .filter(_own_or_shared_with(user, case))
-        .select_related("uploaded_by", "organisation")
+        .select_related("organisation")
     )
 
 
