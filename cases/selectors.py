@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import user_label
-from cases.db import planned_for_each_call, planned_once
+from cases.db import planned_for_each_call
 from cases.models import (
     Attachment,
     AuditEvent,
@@ -80,19 +80,6 @@ class CaseFilters:
     overdue: bool = False
     query: str = ""
     sort: str = "-updated_at"
-
-    @property
-    def narrowed(self) -> bool:
-        """Whether anything besides the user's scope decides which cases are listed."""
-        return bool(
-            self.mine
-            or self.case_type
-            or self.state
-            or self.organisation
-            or self.handlaggare
-            or self.overdue
-            or self.query
-        )
 
 
 DEFAULT_SORT = "-updated_at"
@@ -300,26 +287,12 @@ def paginate(
 def case_list_page(
     user: User, filters: CaseFilters, page: int, *, after: str = "", before: str = ""
 ) -> tuple[list[Case], bool]:
-    """One page of ``case_list_for_user`` (``paginate``), planned as suits its filters
-    (measured on the bench, docs/performance.md):
-
-    * "Mina ärenden" is planned for this handläggare: a prepared statement's generic plan is
-      made for an average one and hashes all their cases, where the index walks a busy
-      caseworker's newest first (14 -> 5 ms with 2 000 cases).
-    * The whole scope (no filter; any sort, page or cursor) runs on the generic plan, which
-      PostgreSQL would otherwise not choose: planning the access rule for each call cost more
-      than running it (17 -> 14 ms).
-    * Any other filter is left to PostgreSQL: a generic plan for a type or "försenade" filter
-      ran 6 times slower than one planned for the value."""
+    """One page of ``case_list_for_user`` (``paginate``). "Mina ärenden" is planned for this
+    handläggare: a prepared statement's generic plan is made for an average one and hashes all
+    their cases, where the index walks a busy caseworker's newest first (14 -> 5 ms with
+    2 000 cases, docs/performance.md)."""
     cases = case_list_for_user(user, filters)
-    planning: AbstractContextManager[None]
-    if filters.mine:
-        planning = planned_for_each_call()
-    elif not filters.narrowed:
-        planning = planned_once()
-    else:
-        planning = nullcontext()
-    with planning:
+    with planned_for_each_call() if filters.mine else nullcontext():
         return paginate(cases, page, after=after, before=before, sort=filters.sort)
 
 
