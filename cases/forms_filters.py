@@ -13,19 +13,15 @@ from html import escape as html_escape
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import user_label
-from cases.models import Organisation, access_organisations
-from cases.roles import CASEWORKER_ROLES
 from cases.selectors import DEFAULT_SORT, MAX_PAGE, SORTS, CaseFilters
 from cases.states import STATES_BY_TYPE, CaseType, State
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    pass
 
 SORT_LABELS: dict[str, Any] = {
     "-updated_at": _("Senast ändrat först"),
@@ -112,28 +108,6 @@ class ListSelect(forms.Select):
 def _choice_error(text: Any) -> dict[str, Any]:
     # Django's own message repeats the submitted value; ours says what to do instead.
     return {"invalid_choice": text}
-
-
-def caseworker_choices(user: User) -> list[tuple[int, str]]:
-    """Handläggare in the user's own organisations (one query)."""
-    own_orgs = access_organisations(user)[0]
-    users = (
-        get_user_model()
-        .objects.filter(
-            memberships__organisation_id__in=own_orgs, memberships__role__in=CASEWORKER_ROLES
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "id")
-        .values_list("pk", "first_name", "last_name", "username")
-    )
-    return [(pk, user_label(first, last, username)) for pk, first, last, username in users]
-
-
-def organisation_choices() -> list[tuple[int, str]]:
-    """Every active organisation (one query): a case's parties may be outside the user's own."""
-    return list(
-        Organisation.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
-    )
 
 
 class CaseFilterForm(forms.Form):

@@ -29,7 +29,8 @@ from django_htmx.http import reswap, retarget
 
 from accounts.typing import AuthenticatedRequest
 from cases import access_log, selectors
-from cases.forms_filters import CaseFilterForm, caseworker_choices, organisation_choices
+from cases.filter_choices import filter_choices
+from cases.forms_filters import CaseFilterForm
 from cases.models import AccessLog, Case, Organisation, access_organisations
 from cases.presenters import ClientIdentity, client_identity
 from cases.rendering import path_by_id, rows_html
@@ -113,10 +114,11 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
     user = request.user
     # The handläggare choices and the "own organisation" column read them too.
     selectors.load_memberships(user)
+    organisations, caseworkers = filter_choices(user, caseworkers=not mine)
     form = CaseFilterForm(
         request.POST if request.method == "POST" else None,
-        organisations=organisation_choices(),
-        caseworkers=None if mine else caseworker_choices(user),
+        organisations=organisations,
+        caseworkers=caseworkers,
     )
     rows: list[CaseRow] | None = None
     has_next = False
