@@ -38,20 +38,11 @@ def _queries() -> dict[str, Callable[[], Any]]:
         return case_list().filter(seek)[: PAGE_SIZE + 1]
 
     def my_deadlines_table(which: str) -> Any:
-        # The query behind one table of "Mina frister", as the selector builds it.
-        tables: dict[str, Any] = {}
-        taken = selectors_deadlines._table
-
-        def keep(queryset: Any) -> Any:
-            tables["overdue" if "overdue" not in tables else "upcoming"] = queryset
-            return taken(queryset)
-
-        selectors_deadlines._table = keep
-        try:
-            selectors_deadlines.my_deadlines(user, today=timezone.localdate())
-        finally:
-            selectors_deadlines._table = taken
-        return tables[which].values_list(*selectors_deadlines._MY_DEADLINES_COLUMNS)[:101]
+        overdue, upcoming = selectors_deadlines.my_deadline_queries(
+            user, today=timezone.localdate()
+        )
+        table = overdue if which == "overdue" else upcoming
+        return table.values_list(*selectors_deadlines._MY_DEADLINES_COLUMNS)[:101]
 
     return {
         "case_list": lambda: case_list()[: PAGE_SIZE + 1],

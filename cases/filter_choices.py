@@ -1,10 +1,11 @@
 """The case list's filter choices (organisations, handläggare), kept in the cache.
 
-Every case list page offers the same two selects, and read them from the database each time:
-2 ms of a 25 ms page (docs/performance.md). They change only when an organisation, a membership
-or a user is saved or deleted, and the signals below drop the entries concerned. Bulk updates
-send no signals, so the entries also expire after ten minutes: a select's options a few minutes
-out of date are harmless, since the list itself is always read through the access rule.
+Every case list page offers the same two selects, which it used to read from the database each
+time: 2 ms of a 25 ms page (docs/performance.md). They change only when an organisation, a
+membership or a user is saved or deleted, and the signals below drop the entries concerned.
+Bulk updates send no signals, so the entries also expire after ten minutes: a select's options
+a few minutes out of date are harmless, since the list itself is always read through the access
+rule.
 
 One cache round trip a page: the organisations and, per organisation of the user, its
 handläggare (so that a change drops only that organisation's entry)."""

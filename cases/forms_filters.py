@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from html import escape as html_escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.html import conditional_escape, escape
@@ -19,9 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import DEFAULT_SORT, MAX_PAGE, SORTS, CaseFilters
 from cases.states import STATES_BY_TYPE, CaseType, State
-
-if TYPE_CHECKING:
-    pass
 
 SORT_LABELS: dict[str, Any] = {
     "-updated_at": _("Senast ändrat först"),

@@ -11,8 +11,11 @@ in as one array parameter each, so the statement is the same, and prepared once,
 The rule itself, over a case ``c`` and the user's organisations in force with a case-access
 role (``orgs``; ``staff``: those where they are not extern_deltagare):
 
-* visible: one of ``orgs`` takes part in ``c``, as ``staff`` or covered by a consent in force;
-  and an avhopparuppdrag only for the users assigned to it;
+* visible: one of ``orgs`` takes part in ``c``, as ``staff`` or covered by a consent in force
+  (one EXISTS over the case's participations, the consent looked up only for an organisation
+  that is not staff: the same cases as two alternatives, planned and run faster); and an
+  avhopparuppdrag (process 003) only for the users assigned to it in each kommun, never the
+  whole organisation: the assignment is an explicit per-case grant;
 * ``shared_access``: ``c`` is owned by one of ``staff``, or a consent in force covers one of
   ``orgs`` that takes part;
 * ``identity_visible``: the client has no protected identity, or the user holds a grant for
