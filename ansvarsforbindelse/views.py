@@ -31,6 +31,7 @@ from cases.form_errors import apply_service_errors
 from cases.models import AccessLog, Case, JointPlan
 from cases.permissions import acting_membership
 from cases.presenters import client_identity
+from cases.rendering import jinja2_html
 
 
 def _log(request: AuthenticatedRequest, case: Case, action: str) -> None:
@@ -71,7 +72,10 @@ def commitment_list(request: AuthenticatedRequest, case_pk: int) -> HttpResponse
         "ansvarsforbindelse/list.html",
         {
             "case": case,
-            "panel": case_panel(case, request.user),
+            "panel_html": jinja2_html(
+                "ansvarsforbindelse/_case_panel.html",
+                {"commitment_panel": case_panel(case, request.user)},
+            ),
             "has_joint_plan": JointPlan.objects.filter(case=case).exists(),
         },
     )

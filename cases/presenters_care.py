@@ -72,7 +72,7 @@ def workflow_panel(case: Case, user: User, panels: PanelRequest) -> WorkflowPane
     if case.case_type not in WORKFLOW_TYPES:
         return None
     workflow_case = as_workflow_case(case)
-    process = CareProcess.objects.get_or_create(case=case)[0]
+    process = _care_process(case)
     steps: list[FormPanel] = []
     blocked: list[Step] = []
     for transition in workflow_case.get_all_state_transitions():
@@ -107,7 +107,7 @@ def workflow_panel(case: Case, user: User, panels: PanelRequest) -> WorkflowPane
         .select_related("provider")
         .first()
     )
-    joint_plan = JointPlan.objects.filter(case=case).first()
+    joint_plan = _joint_plan(case)
     may_edit = open_case and either_party(workflow_case, user)
     return WorkflowPanel(
         process=process,
@@ -153,6 +153,19 @@ def workflow_panel(case: Case, user: User, panels: PanelRequest) -> WorkflowPane
         if may_edit and process.placement_start is not None
         else None,
     )
+
+
+def _care_process(case: Case) -> CareProcess:
+    """As the case page's query brought it (``case_for_user(with_care=True)``), else read now;
+    made when a case of a workflow type has none yet."""
+    process = getattr(case, "care", None) if Case.care.is_cached(case) else None
+    return process or CareProcess.objects.get_or_create(case=case)[0]
+
+
+def _joint_plan(case: Case) -> JointPlan | None:
+    if Case.joint_plan.is_cached(case):  # brought with the case, as the care process
+        return getattr(case, "joint_plan", None)
+    return JointPlan.objects.filter(case=case).first()
 
 
 def _preliminary_note(process: CareProcess) -> str:

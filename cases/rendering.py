@@ -1,5 +1,5 @@
-"""Table rows rendered by Jinja2 for the Django page templates (docs/decisions.md "Jinja2 for
-table rows")."""
+"""Markup rendered by Jinja2 for the Django page templates: the rows of long tables and the case
+page's content (docs/decisions.md "Jinja2 for table rows and the case page")."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from django.utils.translation import get_language
 from config.jinja2 import translator
 
 
-def rows_html(
+def jinja2_html(
     template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None
 ) -> SafeString:
-    """The rows as markup for ``{{ rows_html }}`` in a Django template.
+    """A Jinja2 template's markup, for ``{{ rows_html }}`` (or the like) in a Django template.
 
     Django's Jinja2 backend renders with autoescaping on, so every value is escaped as in a
     Django template; the result is safe to include unescaped.
@@ -29,7 +29,7 @@ def rows_html(
     form. It is lazy and masks the token anew each time it is output (some 75 µs), so a
     template turns it into a string once for all its rows:
     ``{%- set csrf_input = csrf_input|string %}``."""
-    # The labels from one translator for the table (config.jinja2.translator), not the
+    # The labels from one translator for the template (config.jinja2.translator), not the
     # extension's gettext for every row's every label.
     context = {"_": translator(get_language()), **context}
     rendered = engines["jinja2"].get_template(template_name).render(context, request)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,10 +58,15 @@ def case_detail_qs(user: User) -> QuerySet[Case]:
     )
 
 
-def case_for_user(user: User, pk: int, *, for_update: bool = False) -> Case:
+def case_for_user(
+    user: User, pk: int, *, for_update: bool = False, with_care: bool = False
+) -> Case:
     """The case, annotated for ``user``; 404 when it is outside their scope (never 403: the
-    existence of a case is itself confidential)."""
+    existence of a case is itself confidential). ``with_care``: its care process and joint plan
+    come in the same query (the case page's workflow panel, ``presenters_care``)."""
     queryset = case_detail_qs(user)
+    if with_care:
+        queryset = queryset.select_related("care", "joint_plan")
     if for_update:
         queryset = Case.objects.visible_to(user).select_for_update(of=("self",))
     try:
@@ -359,22 +364,36 @@ def _own_or_shared_with(user: User, case: Case) -> Q:
     party reads one only when it is marked shared *and* a consent in force covers both the
     reader's and the author's organisation (DOMAIN.md §2).
 
-    The authors' organisations that such a consent covers are read first, as values (one
-    small query, kept on the case for the request): the same rule as an EXISTS per entry took
-    2 ms to compile and run for each of the case page's two lists (docs/performance.md)."""
+    The authors' organisations that such a consent covers are found first (kept on the case
+    for the request): from the consents the case page already read (``consents_for``), or
+    else in one small query. The same rule as an EXISTS per entry took 2 ms to compile and
+    run for each of the case page's two lists (docs/performance.md)."""
     orgs = _user_organisation_ids(user)
     kept: dict[int, tuple[int, ...]] = case.__dict__.setdefault("_shared_with_reader", {})
     if user.pk not in kept:
-        kept[user.pk] = tuple(
-            ConsentParty.objects.filter(
-                consent__case=case,
-                consent__withdrawn_at__isnull=True,
-                consent__party_links__organisation_id__in=orgs,
-            )
-            .values_list("organisation_id", flat=True)
-            .distinct()
-        )
+        kept[user.pk] = _organisations_sharing_with(case, orgs)
     return Q(organisation_id__in=orgs) | Q(visibility="delad", organisation_id__in=kept[user.pk])
+
+
+def _organisations_sharing_with(case: Case, orgs: tuple[int, ...]) -> tuple[int, ...]:
+    """The organisations of every consent in force that covers one of ``orgs``."""
+    read = getattr(case, "_prefetched_objects_cache", {}).get("consents")
+    if read is not None:
+        sharing: set[int] = set()
+        for consent in read:
+            parties = {party.pk for party in consent.parties.all()}
+            if consent.is_active and not parties.isdisjoint(orgs):
+                sharing |= parties
+        return tuple(sorted(sharing))
+    return tuple(
+        ConsentParty.objects.filter(
+            consent__case=case,
+            consent__withdrawn_at__isnull=True,
+            consent__party_links__organisation_id__in=orgs,
+        )
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
 
 
 def notes_for(user: User, case: Case) -> QuerySet[Note]:
@@ -405,14 +424,19 @@ def timeline_for(user: User, case: Case, *, kind: str = "") -> QuerySet[AuditEve
     return events.filter(organisation_id__in=orgs)
 
 
-def consents_for(case: Case) -> QuerySet[Consent]:
-    return (
-        Consent.objects.filter(case=case)
+def consents_for(case: Case) -> list[Consent]:
+    """The case's consents, newest first, with the organisations they cover. Kept on the case
+    for the request (``case.consents.all()``), where the journal's rule finds them too
+    (``_own_or_shared_with``)."""
+    consents = (
+        Consent.objects
         # The signed form is linked by its id; the note of an oral consent is in the journal.
         .select_related("recorded_by", "recorded_by_organisation")
         .prefetch_related("parties")
         .order_by("-recorded_at")
     )
+    prefetch_related_objects([case], Prefetch("consents", queryset=consents))
+    return list(case.consents.all())
 
 
 def deadlines_for(case: Case) -> QuerySet[Deadline]:

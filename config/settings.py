@@ -108,7 +108,7 @@ TEMPLATES = [
             ],
         },
     },
-    # Only the rows of long tables (cases.rendering.rows_html): 15-20 times faster than the
+    # Only the rows of long tables (cases.rendering.jinja2_html): 15-20 times faster than the
     # same loop in a Django template (docs/decisions.md "Jinja2 for table rows").
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

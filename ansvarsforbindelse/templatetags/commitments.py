@@ -1,4 +1,4 @@
-"""Template helpers of the ansvarsförbindelse: Swedish number formats and the case panel."""
+"""Template filters of the ansvarsförbindelse: Swedish number formats."""
 
 from __future__ import annotations
 
@@ -47,13 +47,3 @@ def or_missing(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return _("Ej ifyllt")
     return value
-
-
-@register.inclusion_tag("ansvarsforbindelse/_case_panel.html", takes_context=True)
-def commitment_panel(context: template.Context, case: Any, process: Any = None) -> dict[str, Any]:
-    """``{% commitment_panel case workflow.process %}``: the Ansvarsförbindelse section of the
-    case page (or nothing, for a case type without one or a viewer who may not read it). The
-    care process, when the page has read it for the workflow panel, is not read again."""
-    from ansvarsforbindelse.presenters import case_panel
-
-    return {"panel": case_panel(case, context["request"].user, process=process or None)}

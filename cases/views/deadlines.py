@@ -22,7 +22,7 @@ from accounts.typing import AuthenticatedRequest
 from cases import selectors, selectors_deadlines
 from cases.forms_deadlines import DeadlineExtendForm
 from cases.models import DeadlineKind
-from cases.rendering import path_by_id, rows_html
+from cases.rendering import jinja2_html, path_by_id
 from cases.services.deadlines import deadline_extend
 
 
@@ -62,7 +62,7 @@ def _rows_html(
     table: selectors_deadlines.DeadlineTable, kinds: dict[str, str], today: date
 ) -> SafeString:
     context = {"rows": _rows(table, kinds), "today": today}
-    return rows_html("deadlines/_deadline_rows.html", context)
+    return jinja2_html("deadlines/_deadline_rows.html", context)
 
 
 @login_required

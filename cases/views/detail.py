@@ -5,23 +5,28 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.typing import AuthenticatedRequest
+from ansvarsforbindelse.presenters import case_panel as commitment_panel
 from cases import access_log, selectors
 from cases.form_errors import apply_service_errors
 from cases.form_panels import FormPanel, PanelRequest
 from cases.forms import (
+    TIMELINE_KINDS,
     AssignHandlaggareForm,
     AttachmentForm,
     CaseCreateForm,
@@ -30,14 +35,16 @@ from cases.forms import (
     NoteForm,
     TimelineFilterForm,
 )
-from cases.models import AccessLog, Case, Consent, JointPlan, Membership
+from cases.models import AccessLog, AuditEvent, Case, Consent, JointPlan, Membership
 from cases.permissions import CaseActions, acting_membership, case_actions
-from cases.presenters import TimelineRow, client_identity, timeline_rows
+from cases.presenters import client_identity, timeline_rows
 from cases.presenters_care import WORKFLOW_TYPES, WorkflowPanel, workflow_panel
-from cases.rendering import rows_html
+from cases.rendering import jinja2_html
 from cases.services import cases as case_services
 from cases.services import consent as consent_services
 from cases.services import journal as journal_services
+from cases.states import CaseType
+from deviations.presenters import case_panel as deviation_panel
 
 # Several forms share one page: their fields need ids of their own (the journal and the upload
 # form both have a "visibility" radio group; each active consent has its own withdrawal form).
@@ -142,21 +149,30 @@ def _render_case(
     if request.htmx and panels.wanted:
         response = _form_fragment(request, panels.wanted, page_panels, consents, workflow)
     else:
-        context = {
+        content = {
             "case": case,
             "actions": actions,
             "membership": membership,
+            "acting_organisation_id": membership.organisation_id if membership else None,
             "client": client_identity(case),
             "participations": case.participations.all(),
             "consents": consents,
             "deadlines": selectors.deadlines_for(case),
-            **_timeline_context(
-                timeline_rows(selectors.timeline_for(user, case)), TimelineFilterForm()
-            ),
+            "back_here": urlencode({"next": request.path}),
+            **_timeline_context(case, selectors.timeline_for(user, case), TimelineFilterForm()),
             "notes": selectors.notes_for(user, case),
             "attachments": selectors.attachments_for(user, case),
             "panels": page_panels,
             "workflow": workflow,
+            "programme_url": _programme_url(case),
+            "commitment_panel": commitment_panel(
+                case, user, process=workflow.process if workflow else None
+            ),
+            "deviation_panel": deviation_panel(case, user),
+        }
+        context = {
+            "case": case,
+            "content_html": jinja2_html("cases/_case_content.html", content, request=request),
         }
         response = render(request, "cases/case_detail.html", context, status=status)
     # One address, two answers: a cache must never give the form alone for the whole page.
@@ -189,7 +205,7 @@ def _form_fragment(
 @login_required
 def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     selectors.load_memberships(request.user)
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, with_care=True)
     _log_case_view(request, case)
     return _render_case(request, case)
 
@@ -206,13 +222,30 @@ def _log_case_view(request: AuthenticatedRequest, case: Case) -> None:
     )
 
 
-def _timeline_context(rows: list[TimelineRow], form: TimelineFilterForm) -> dict[str, Any]:
-    """What cases/_timeline.html shows: the events' markup from Jinja2, as for the other long
-    lists (a case's timeline grows with every step), and the filter."""
+def _programme_url(case: Case) -> str:
+    # Only an inslussning has a programme (a page of its own); looking for it costs a query.
+    # The reverse one-to-one raises an AttributeError when there is none.
+    if case.case_type == CaseType.INSLUSSNING and hasattr(case, "programme"):
+        return reverse("inslussning:detail", args=(case.pk,))
+    return ""
+
+
+def _timeline_context(
+    case: Case, events: QuerySet[AuditEvent], form: TimelineFilterForm
+) -> dict[str, Any]:
+    """What the Jinja2 template cases/_timeline.html shows: the events, the filter, and the
+    sentence its live region reads out ("Samtycke: 3 händelser.")."""
+    rows = timeline_rows(events)
+    kind = (form.cleaned_data.get("kind", "") if form.is_bound else "") or ""
+    label = dict(TIMELINE_KINDS).get(kind, "")
+    status = ngettext(
+        "%(label)s: %(counter)s händelse.", "%(label)s: %(counter)s händelser.", len(rows)
+    ) % {"label": label, "counter": len(rows)}
     return {
         "timeline": rows,
-        "timeline_html": rows_html("cases/_timeline_rows.html", {"rows": rows}),
         "timeline_form": form,
+        "timeline_status": status,
+        "timeline_url": reverse("cases:timeline", args=(case.pk,)),
     }
 
 
@@ -224,14 +257,13 @@ def case_timeline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _log_case_view(request, case)
     form = TimelineFilterForm(request.GET)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    context = {
-        "case": case,
-        **_timeline_context(
-            timeline_rows(selectors.timeline_for(request.user, case, kind=kind)), form
-        ),
-    }
-    template = "cases/_timeline.html" if request.htmx else "cases/timeline_page.html"
-    return render(request, template, context)
+    timeline = _timeline_context(case, selectors.timeline_for(request.user, case, kind=kind), form)
+    timeline_html = jinja2_html("cases/_timeline.html", timeline, request=request)
+    if request.htmx:
+        return HttpResponse(timeline_html)
+    return render(
+        request, "cases/timeline_page.html", {"case": case, "timeline_html": timeline_html}
+    )
 
 
 @login_required

@@ -33,7 +33,7 @@ from cases.filter_choices import filter_choices
 from cases.forms_filters import CaseFilterForm
 from cases.models import AccessLog, Case, Organisation, access_organisations
 from cases.presenters import ClientIdentity, client_identity
-from cases.rendering import path_by_id, rows_html
+from cases.rendering import jinja2_html, path_by_id
 from cases.roles import CASE_ACCESS_ROLES, CASEWORKER_ROLES, CHEF_ROLES
 from cases.states import CLOSED_STATES, CaseType, State
 
@@ -146,7 +146,7 @@ def _case_list(request: AuthenticatedRequest, *, mine: bool, title: str) -> Http
         "mine": mine,
         "form": form,
         "rows": rows,
-        "rows_html": rows_html("cases/_case_rows.html", {"rows": rows}) if rows else "",
+        "rows_html": jinja2_html("cases/_case_rows.html", {"rows": rows}) if rows else "",
         "page": form.page,
         "previous_page": form.page - 1,
         "next_page": form.page + 1 if has_next and form.page < selectors.MAX_PAGE else None,

@@ -24,7 +24,7 @@ from cases import ical, selectors_deadlines
 from cases.forms_deadlines import CalendarTokenForm, NotificationPreferenceForm
 from cases.models import Notification, NotificationPreference
 from cases.reminder_messages import case_url
-from cases.rendering import local_minute, path_by_id, rows_html
+from cases.rendering import jinja2_html, local_minute, path_by_id
 from cases.services import notifications as services
 
 # The event the header count listens for (templates/base.html).
@@ -64,7 +64,7 @@ def _rows_html(
     request: AuthenticatedRequest, rows: list[NotificationRow], *, just_read: bool = False
 ) -> SafeString:
     # The request gives the rows' forms their CSRF input.
-    return rows_html(
+    return jinja2_html(
         "deadlines/_notification_rows.html",
         {"rows": rows, "just_read": just_read},
         request=request,

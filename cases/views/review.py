@@ -30,7 +30,7 @@ from accounts.typing import AuthenticatedRequest
 from cases import access_log
 from cases.forms_review import LogFilterForm, LogFlagForm
 from cases.models import AccessLog
-from cases.rendering import local_minute, path_by_id, rows_html
+from cases.rendering import jinja2_html, local_minute, path_by_id
 from cases.selectors_log import (
     access_log_for_chef,
     chef_organisation_ids,
@@ -148,7 +148,7 @@ def _rows_html(request: AuthenticatedRequest, entries: list[AccessLog]) -> SafeS
     # The request gives each row's flag form its CSRF input; the form comes back to this
     # page with the same filters (return_query).
     context = {"rows": _log_rows(entries), "return_query": request.GET.urlencode()}
-    return rows_html("cases/_log_review_rows.html", context, request=request)
+    return jinja2_html("cases/_log_review_rows.html", context, request=request)
 
 
 @login_required

@@ -51,11 +51,3 @@ def bar_chart(table: Any) -> dict[str, Any]:
         "height": max(ROW_HEIGHT, len(bars) * ROW_HEIGHT),
         "label_x": LABEL_WIDTH - 8,
     }
-
-
-@register.inclusion_tag("deviations/_case_panel.html", takes_context=True)
-def deviation_panel(context: template.Context, case: Any) -> dict[str, Any]:
-    """``{% deviation_panel case %}``: the Avvikelser section of the case page."""
-    from deviations.presenters import case_panel
-
-    return {"panel": case_panel(case, context["request"].user), "request": context["request"]}

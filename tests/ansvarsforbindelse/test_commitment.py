@@ -12,7 +12,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import Http404
-from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,6 +21,7 @@ from ansvarsforbindelse import permissions, services
 from ansvarsforbindelse.models import ENDING_CONDITIONS, Ansvarsforbindelse, CommitmentState
 from ansvarsforbindelse.presenters import case_panel
 from cases.models import AuditEvent, CareProcess, Membership
+from cases.rendering import jinja2_html
 from cases.selectors import case_for_user, load_memberships
 from tests.ansvarsforbindelse.conftest import (
     COURT,
@@ -467,8 +467,11 @@ def test_the_case_panel_lists_the_versions_in_constant_queries(world, rf: Reques
     first = signed(world, case)
     request = rf.get("/")
     request.user = soc
-    template = Template("{% load commitments %}{% commitment_panel case %}")
-    html = template.render(Context({"case": case_for_user(soc, case.pk), "request": request}))
+    html = jinja2_html(
+        "ansvarsforbindelse/_case_panel.html",
+        {"commitment_panel": case_panel(case_for_user(soc, case.pk), soc)},
+        request=request,
+    )
     assert '<h2 id="ansvarsforbindelse">Ansvarsförbindelse</h2>' in html
     assert "Version 1" in html and "Undertecknad" in html
 

@@ -5,15 +5,17 @@ page's query count does not grow with its data."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cases import selectors
@@ -29,21 +31,23 @@ from cases.forms_care import (
 from cases.models import AuditEvent
 from cases.presenters import timeline_rows
 from cases.roles import Role
-from cases.services.journal import note_add
+from cases.services.journal import attachment_add, note_add
+from deviations.services import deviation_action_add, deviation_record_informed, deviation_report
 from tests.cases.workflow_helpers import make_case, walk_kontraktsvard_to_enforcement
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
+PDF = b"%PDF-1.4\n%%EOF\n"
+
 # The page's queries in the test setting (a kontraktsvård in verkställighet seen by the kommun's
-# socialsekreterare): the same for any amount of notes, events and caseworkers. The user's
-# memberships are read once for the menu, the acting membership and the ansvarsförbindelse
-# panel (selectors.load_memberships), and the care process once for the workflow and the
-# ansvarsförbindelse panels, and the organisations whose shared journal the user reads once
-# for the notes and the attachments (selectors._own_or_shared_with); the forms' choices are
-# read only when a form is opened (cases/form_panels.py). The bench's case page (another
-# state and user) makes 20.
-QUERIES_CASE_PAGE = 22
+# socialsekreterare): the same for any amount of notes, attachments, deviations, events and
+# caseworkers. The user's memberships are read once for the menu, the acting membership and the
+# ansvarsförbindelse panel (selectors.load_memberships); the care process and the joint plan
+# come with the case (case_for_user(with_care=True)); the organisations whose shared journal
+# the user reads come from the consents the page shows (selectors._own_or_shared_with); the
+# forms' choices are read only when a form is opened (cases/form_panels.py).
+QUERIES_CASE_PAGE = 20
 
 OLD_TIMELINE = Template(
     "{% for event in timeline %}"
@@ -146,19 +150,56 @@ def _page_queries(client: Any, case: Any) -> int:
     return len(captured.captured_queries)
 
 
+def _one_more_of_each(world: dict, case: Any, n: int) -> None:
+    """What the case page lists, one more of each, with every detail a row can show: a shared
+    note and its correction, a shared attachment, a deviation the other party was told of with
+    an action, and a colleague (the handläggare choices)."""
+    soc, fi = world["users"]["soc"], world["users"]["fi"]
+    note = note_add(
+        case_id=case.pk, actor=soc, body=f"Anteckning {n}", visibility="delad", corrects_id=None
+    )
+    note_add(
+        case_id=case.pk, actor=soc, body=f"Rättelse {n}", visibility="delad", corrects_id=note.pk
+    )
+    attachment_add(
+        case_id=case.pk,
+        actor=soc,
+        visibility="delad",
+        uploaded=SimpleUploadedFile(f"bilaga-{n}.pdf", PDF),
+    )
+    deviation = deviation_report(
+        case_id=case.pk,
+        actor=soc,
+        kind="avvikit",
+        severity="hog",
+        occurred_on=timezone.localdate(),
+        description=f"Avvikelse {n}",
+        notify_other_party=False,
+    )
+    deviation_record_informed(
+        deviation_id=deviation.pk, actor=fi, informed_at=timezone.now(), how="telefon"
+    )
+    deviation_action_add(
+        deviation_id=deviation.pk,
+        actor=soc,
+        description=f"Åtgärd {n}",
+        responsible=soc,
+        due_date=timezone.localdate() + timedelta(days=7),
+    )
+    MembershipFactory(organisation=world["kommun"], role=Role.SOCIALSEKRETERARE)
+
+
 def test_the_case_page_query_count_is_constant(world: dict, client: Any) -> None:
     case = make_case(world, "kontraktsvard")
     walk_kontraktsvard_to_enforcement(world, case)
+    _one_more_of_each(world, case, 0)
     client.force_login(world["users"]["soc"])
     _page_queries(client, case)  # the first request of a session reads more (the session)
     first = _page_queries(client, case)
-    for n in range(5):
-        note_add(
-            case_id=case.pk,
-            actor=world["users"]["soc"],
-            body=f"Anteckning {n}",
-            visibility="delad",
-            corrects_id=None,
-        )
-        MembershipFactory(organisation=world["kommun"], role=Role.SOCIALSEKRETERARE)
+    for n in range(1, 4):
+        _one_more_of_each(world, case, n)
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+    # Every row is there, with the details that come from related rows.
+    for text in ("Rättelse 3", "bilaga-3.pdf", "Avvikelse 3", "Åtgärd 3", "Rättelse av anteckning"):
+        assert text in response.content.decode()
     assert _page_queries(client, case) == first == QUERIES_CASE_PAGE

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AuditEvent, Deadline, Notification
+from cases.rendering import jinja2_html
 from cases.selectors import case_for_user
 from deviations import services
 from deviations.models import Deviation
@@ -159,8 +160,6 @@ def test_report_view_posts_and_redirects(world, kv_case, client):
 def test_case_panel_renders_on_the_case_page_include(
     world, kv_case, rf, django_assert_max_num_queries
 ):
-    from django.template import Context, Template
-
     u = world["users"]
     deviation = _report(kv_case, u["soc"])
     services.deviation_action_add(
@@ -173,9 +172,12 @@ def test_case_panel_renders_on_the_case_page_include(
     request = rf.get("/")
     request.user = u["fi"]
     case = case_for_user(u["fi"], kv_case.pk)
-    template = Template("{% load deviation_tags %}{% deviation_panel case %}")
     with django_assert_max_num_queries(12):
-        html = template.render(Context({"case": case, "request": request}))
+        html = jinja2_html(
+            "deviations/_case_panel.html",
+            {"deviation_panel": case_panel(case, u["fi"])},
+            request=request,
+        )
     assert "Avvikit från behandlingshem" in html
     assert "Klienten lämnade behandlingshemmet" in html  # shared access: the description
     assert "Markera åtgärd 1 som klar" in html
