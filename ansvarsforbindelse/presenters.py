@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ansvarsforbindelse import permissions, selectors
 from ansvarsforbindelse.models import Ansvarsforbindelse, CommitmentState
+from cases.db import sorted_here
 from cases.states import CLOSED_STATES
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def case_panel(
     Two queries at most, whatever the number of versions."""
     if not permissions.can_view(user, case):
         return None
-    versions = list(selectors.commitments_for(case))
+    versions = sorted_here(selectors.commitments_for(case))
     live = [v for v in versions if v.is_draft or v.is_in_force]
     if process is None:
         process = selectors.care_process(case)

@@ -19,7 +19,7 @@ from cases.forms_care import (
     JointPlanForm,
     PresentenceRequestForm,
 )
-from cases.models import CareProcess, Case, JointPlan
+from cases.models import CareProcess, CareProviderChoice, Case, JointPlan
 from cases.permissions import acting_membership
 from cases.roles import OrganisationKind
 from cases.states import CLOSED_STATES
@@ -102,11 +102,7 @@ def workflow_panel(case: Case, user: User, panels: PanelRequest) -> WorkflowPane
     membership = acting_membership(user, case)
     is_frivard = membership is not None and membership.organisation.kind == OrganisationKind.FRIVARD
     open_case = case.state not in CLOSED_STATES
-    current_choice = (
-        case.care_provider_choices.filter(replaced_at__isnull=True)
-        .select_related("provider")
-        .first()
-    )
+    current_choice = _current_provider_choice(case)
     joint_plan = _joint_plan(case)
     may_edit = open_case and either_party(workflow_case, user)
     return WorkflowPanel(
@@ -155,17 +151,32 @@ def workflow_panel(case: Case, user: User, panels: PanelRequest) -> WorkflowPane
     )
 
 
+def _with_care(case: Case) -> bool:
+    """Whether the case page's query brought the care rows (``case_for_user(with_care=True)``);
+    otherwise (a form posted with errors) they are read here."""
+    return Case.care.is_cached(case)
+
+
 def _care_process(case: Case) -> CareProcess:
-    """As the case page's query brought it (``case_for_user(with_care=True)``), else read now;
-    made when a case of a workflow type has none yet."""
-    process = getattr(case, "care", None) if Case.care.is_cached(case) else None
+    # Made when a case of a workflow type has none yet.
+    process = getattr(case, "care", None) if _with_care(case) else None
     return process or CareProcess.objects.get_or_create(case=case)[0]
 
 
 def _joint_plan(case: Case) -> JointPlan | None:
-    if Case.joint_plan.is_cached(case):  # brought with the case, as the care process
+    if _with_care(case):
         return getattr(case, "joint_plan", None)
     return JointPlan.objects.filter(case=case).first()
+
+
+def _current_provider_choice(case: Case) -> CareProviderChoice | None:
+    if _with_care(case):  # the attribute is set only when the case has one
+        return getattr(case, "current_provider_choice", None)
+    return (
+        case.care_provider_choices.filter(replaced_at__isnull=True)
+        .select_related("provider")
+        .first()
+    )
 
 
 def _preliminary_note(process: CareProcess) -> str:

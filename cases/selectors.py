@@ -8,12 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import user_label
-from cases.db import planned_for_each_call
+from cases.db import planned_for_each_call, sort_like
 from cases.models import (
     Attachment,
     AuditEvent,
@@ -62,11 +71,19 @@ def case_for_user(
     user: User, pk: int, *, for_update: bool = False, with_care: bool = False
 ) -> Case:
     """The case, annotated for ``user``; 404 when it is outside their scope (never 403: the
-    existence of a case is itself confidential). ``with_care``: its care process and joint plan
-    come in the same query (the case page's workflow panel, ``presenters_care``)."""
+    existence of a case is itself confidential). ``with_care``: its care process, joint plan
+    and current vårdgivare (``current_provider_choice``, at most one by a constraint) come in
+    the same query, for the case page's workflow panel (``presenters_care``)."""
     queryset = case_detail_qs(user)
     if with_care:
-        queryset = queryset.select_related("care", "joint_plan")
+        queryset = queryset.annotate(
+            current_provider_choice=FilteredRelation(
+                "care_provider_choices",
+                condition=Q(care_provider_choices__replaced_at__isnull=True),
+            )
+        ).select_related(  # type: ignore[misc] # the stubs do not see the filtered relation
+            "care", "joint_plan", "current_provider_choice__provider"
+        )
     if for_update:
         queryset = Case.objects.visible_to(user).select_for_update(of=("self",))
     try:
@@ -209,11 +226,16 @@ def case_list_for_user(user: User, filters: CaseFilters) -> QuerySet[Case]:
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["-updated_at"]))
 
 
-def _search_candidates(query: str) -> QuerySet[Case, Any]:
+def _search_candidates(query: str) -> QuerySet[Case, Any] | list[int]:
     """The ids of cases the search could match, found through indexes (upper-case reference
     and målnummer, personnummer, trigram indexes on the names). ``_search_condition`` then
     decides, per visible case, what the user may match on; this only keeps PostgreSQL from
-    walking every visible case (docs/performance.md)."""
+    walking every visible case (docs/performance.md).
+
+    A number (personnummer, reference, målnummer) matches a handful of cases: their ids are
+    read first, so the page's query compares with a few literal ids instead of compiling and
+    planning the union inside the access rule on every search. A name may match a thousand
+    clients, so it stays a subquery."""
     query = query.strip()
     by_number = (
         Case.objects.filter(reference__iexact=query)
@@ -225,13 +247,13 @@ def _search_candidates(query: str) -> QuerySet[Case, Any]:
     except Exception:  # noqa: BLE001 - not a personnummer
         identity = None
     if identity is not None:
-        clients = Client.objects.filter(id_number=identity.value)
-    elif len(query) >= 2:
-        clients = Client.objects.all()
-        for term in query.split():
-            clients = clients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
-    else:
-        return by_number
+        people = Case.objects.filter(client__id_number=identity.value).values("pk")
+        return [row["pk"] for row in by_number.union(people)]
+    if len(query) < 2:
+        return [row["pk"] for row in by_number]
+    clients = Client.objects.all()
+    for term in query.split():
+        clients = clients.filter(Q(first_name__icontains=term) | Q(last_name__icontains=term))
     return by_number.union(Case.objects.filter(client__in=clients.values("pk")).values("pk"))
 
 
@@ -433,10 +455,10 @@ def consents_for(case: Case) -> list[Consent]:
         # The signed form is linked by its id; the note of an oral consent is in the journal.
         .select_related("recorded_by", "recorded_by_organisation")
         .prefetch_related("parties")
-        .order_by("-recorded_at")
+        .order_by()  # sorted below (cases.db.sorted_here says why)
     )
     prefetch_related_objects([case], Prefetch("consents", queryset=consents))
-    return list(case.consents.all())
+    return sort_like(list(case.consents.all()), ["-recorded_at", "-id"])
 
 
 def deadlines_for(case: Case) -> QuerySet[Deadline]:

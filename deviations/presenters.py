@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cases.db import sorted_here
 from cases.models import Case, DeadlineKind
 from cases.states import CaseType, State
 from deviations import permissions
@@ -271,13 +272,13 @@ def case_panel(case: Case, user: User) -> dict[str, Any] | None:
     actions = DeviationAction.objects.select_related("responsible").only(
         "deviation", "number", "description", "due_date", "done_at", *_names("responsible")
     )
-    deviations = list(
+    deviations = sorted_here(
         Deviation.objects.filter(case=case)
         .select_related("organisation", "reported_by", "informed_by")
         .only(*_PANEL_COLUMNS)
         .prefetch_related(Prefetch("actions", queryset=actions))
     )
-    routine = list(
+    routine = sorted_here(
         RoutineDeviation.objects.filter(case=case, resolved_at__isnull=True).order_by("detected_at")
     )
     can_follow_up = permissions.may_follow_up(user, case)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.typing import AuthenticatedRequest
 from ansvarsforbindelse.presenters import case_panel as commitment_panel
 from cases import access_log, selectors
+from cases.db import sorted_here
 from cases.form_errors import apply_service_errors
 from cases.form_panels import FormPanel, PanelRequest
 from cases.forms import (
@@ -157,11 +158,12 @@ def _render_case(
             "client": client_identity(case),
             "participations": case.participations.all(),
             "consents": consents,
-            "deadlines": selectors.deadlines_for(case),
+            # The case's short lists are sorted here (cases.db.sorted_here).
+            "deadlines": sorted_here(selectors.deadlines_for(case)),
             "back_here": urlencode({"next": request.path}),
             **_timeline_context(case, selectors.timeline_for(user, case), TimelineFilterForm()),
-            "notes": selectors.notes_for(user, case),
-            "attachments": selectors.attachments_for(user, case),
+            "notes": sorted_here(selectors.notes_for(user, case)),
+            "attachments": sorted_here(selectors.attachments_for(user, case)),
             "panels": page_panels,
             "workflow": workflow,
             "programme_url": _programme_url(case),

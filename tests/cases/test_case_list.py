@@ -36,8 +36,9 @@ QUERIES_CHOICES_NOT_CACHED = 2
 # "Mina ärenden" plans its page for the user (cases.db.planned_for_each_call): the page's query
 # inside SAVEPOINT, SET LOCAL plan_cache_mode, RELEASE SAVEPOINT (a transaction in production).
 QUERIES_MY_CASES = QUERIES_CASE_LIST + 3
-# A search by personnummer also writes its AccessLog row.
-QUERIES_CASE_SEARCH_BY_PERSONNUMMER = QUERIES_CASE_LIST + 1
+# A search by personnummer also writes its AccessLog row, and reads the ids of the person's
+# cases first (selectors._search_candidates).
+QUERIES_CASE_SEARCH_BY_PERSONNUMMER = QUERIES_CASE_LIST + 2
 
 MASKED_NO_CONSENT = "Uppgift saknas – inget samtycke"
 MASKED_PROTECTED = "Skyddad identitet"
@@ -129,6 +130,16 @@ def test_case_list_query_count_is_constant(
     with django_assert_num_queries(QUERIES_CASE_SEARCH_BY_PERSONNUMMER):
         response = post_list(client, {"sok": typed})
     assert rows_in(response) == 1
+
+    # A personnummer nobody in Brygga has: no case ids, so neither the list query nor its
+    # parties; the search is still logged.
+    logged = AccessLog.objects.filter(action=AccessLog.Action.SEARCH).count()
+    _, nobody = personnummer("850101988")
+    with django_assert_num_queries(QUERIES_CASE_SEARCH_BY_PERSONNUMMER - 2):
+        response = post_list(client, {"sok": nobody})
+    assert rows_in(response) == 0
+    assert "Inga ärenden matchar dina val." in response.content.decode()
+    assert AccessLog.objects.filter(action=AccessLog.Action.SEARCH).count() == logged + 1
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cases import selectors
+from cases.db import sorted_here
 from cases.forms import (
     AssignHandlaggareForm,
     ConsentForm,
@@ -32,6 +33,7 @@ from cases.models import AuditEvent
 from cases.presenters import timeline_rows
 from cases.roles import Role
 from cases.services.journal import attachment_add, note_add
+from deviations.models import Deviation
 from deviations.services import deviation_action_add, deviation_record_informed, deviation_report
 from tests.cases.workflow_helpers import make_case, walk_kontraktsvard_to_enforcement
 from tests.factories import MembershipFactory
@@ -43,11 +45,12 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 # The page's queries in the test setting (a kontraktsvård in verkställighet seen by the kommun's
 # socialsekreterare): the same for any amount of notes, attachments, deviations, events and
 # caseworkers. The user's memberships are read once for the menu, the acting membership and the
-# ansvarsförbindelse panel (selectors.load_memberships); the care process and the joint plan
-# come with the case (case_for_user(with_care=True)); the organisations whose shared journal
-# the user reads come from the consents the page shows (selectors._own_or_shared_with); the
-# forms' choices are read only when a form is opened (cases/form_panels.py).
-QUERIES_CASE_PAGE = 20
+# ansvarsförbindelse panel (selectors.load_memberships); the care process, the joint plan and
+# the current vårdgivare come with the case (case_for_user(with_care=True)); the organisations
+# whose shared journal the user reads come from the consents the page shows
+# (selectors._own_or_shared_with); the forms' choices are read only when a form is opened
+# (cases/form_panels.py).
+QUERIES_CASE_PAGE = 19
 
 OLD_TIMELINE = Template(
     "{% for event in timeline %}"
@@ -200,6 +203,27 @@ def test_the_case_page_query_count_is_constant(world: dict, client: Any) -> None
         _one_more_of_each(world, case, n)
     response = client.get(reverse("cases:detail", args=[case.pk]))
     # Every row is there, with the details that come from related rows.
+    page = response.content.decode()
     for text in ("Rättelse 3", "bilaga-3.pdf", "Avvikelse 3", "Åtgärd 3", "Rättelse av anteckning"):
-        assert text in response.content.decode()
+        assert text in page
+    assert f"<dd>{world['both'].name}, " in page  # the vårdgivare, read with the case
     assert _page_queries(client, case) == first == QUERIES_CASE_PAGE
+
+
+def test_the_short_lists_sorted_in_python_keep_the_database_order(world: dict) -> None:
+    case = make_case(world, "kontraktsvard")
+    walk_kontraktsvard_to_enforcement(world, case)
+    for n in range(3):
+        _one_more_of_each(world, case, n)
+    soc = world["users"]["soc"]
+    viewer_case = selectors.case_for_user(soc, case.pk)
+    for queryset in (
+        selectors.notes_for(soc, viewer_case),
+        selectors.attachments_for(soc, viewer_case),
+        selectors.deadlines_for(viewer_case),
+        Deviation.objects.filter(case=case),
+    ):
+        assert len(queryset) > 1
+        assert sorted_here(queryset.all()) == list(queryset.all())
+    with pytest.raises(ValueError):
+        sorted_here(Deviation.objects.order_by("organisation__name"))
