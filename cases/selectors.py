@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
     Exists,
     F,
@@ -403,7 +404,7 @@ def _organisations_sharing_with(case: Case, orgs: tuple[int, ...]) -> tuple[int,
     if read is not None:
         sharing: set[int] = set()
         for consent in read:
-            parties = {party.pk for party in consent.parties.all()}
+            parties = set(consent.covered_ids)
             if consent.is_active and not parties.isdisjoint(orgs):
                 sharing |= parties
         return tuple(sorted(sharing))
@@ -419,10 +420,23 @@ def _organisations_sharing_with(case: Case, orgs: tuple[int, ...]) -> tuple[int,
 
 
 def notes_for(user: User, case: Case) -> QuerySet[Note]:
+    # What the journal shows: compiling whole authors, organisations and corrected notes took
+    # twice as long as the query itself.
     return (
         Note.objects.filter(case=case)
         .filter(_own_or_shared_with(user, case))
         .select_related("author", "organisation", "corrects")
+        .only(
+            "case",
+            "organisation__name",
+            "organisation__short_name",
+            "author__first_name",
+            "author__last_name",
+            "body",
+            "visibility",
+            "corrects__created_at",
+            "created_at",
+        )
     )
 
 
@@ -447,14 +461,32 @@ def timeline_for(user: User, case: Case, *, kind: str = "") -> QuerySet[AuditEve
 
 
 def consents_for(case: Case) -> list[Consent]:
-    """The case's consents, newest first, with the organisations they cover. Kept on the case
-    for the request (``case.consents.all()``), where the journal's rule finds them too
+    """The case's consents, newest first, each with the organisations it covers
+    (``covered_ids`` and ``covered_names``, by name) in the same query. Kept on the case for
+    the request (``case.consents.all()``), where the journal's rule finds them too
     (``_own_or_shared_with``)."""
+    by_name = ("parties__name",)
     consents = (
         Consent.objects
         # The signed form is linked by its id; the note of an oral consent is in the journal.
         .select_related("recorded_by", "recorded_by_organisation")
-        .prefetch_related("parties")
+        .only(
+            "case",
+            "scope",
+            "given_on",
+            "form",
+            "document",
+            "withdrawn_at",
+            "recorded_at",
+            "recorded_by__first_name",
+            "recorded_by__last_name",
+            "recorded_by_organisation__name",
+            "recorded_by_organisation__short_name",
+        )
+        .annotate(
+            covered_ids=ArrayAgg("parties__id", order_by=by_name),
+            covered_names=ArrayAgg("parties__name", order_by=by_name),
+        )
         .order_by()  # sorted below (cases.db.sorted_here says why)
     )
     prefetch_related_objects([case], Prefetch("consents", queryset=consents))

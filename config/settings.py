@@ -108,8 +108,9 @@ TEMPLATES = [
             ],
         },
     },
-    # Only the rows of long tables (cases.rendering.jinja2_html): 15-20 times faster than the
-    # same loop in a Django template (docs/decisions.md "Jinja2 for table rows").
+    # The rows of long tables and the case page's content (cases.rendering.jinja2_html): 15-20
+    # times faster than the same loops in Django templates (docs/decisions.md "Jinja2 for table
+    # rows and the case page").
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates_jinja2"],

@@ -46,11 +46,11 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 # socialsekreterare): the same for any amount of notes, attachments, deviations, events and
 # caseworkers. The user's memberships are read once for the menu, the acting membership and the
 # ansvarsförbindelse panel (selectors.load_memberships); the care process, the joint plan and
-# the current vårdgivare come with the case (case_for_user(with_care=True)); the organisations
-# whose shared journal the user reads come from the consents the page shows
-# (selectors._own_or_shared_with); the forms' choices are read only when a form is opened
-# (cases/form_panels.py).
-QUERIES_CASE_PAGE = 19
+# the current vårdgivare come with the case (case_for_user(with_care=True)); the consents come
+# with the organisations they cover, and the organisations whose shared journal the user reads
+# come from them (selectors._own_or_shared_with); the forms' choices are read only when a form
+# is opened (cases/form_panels.py).
+QUERIES_CASE_PAGE = 18
 
 OLD_TIMELINE = Template(
     "{% for event in timeline %}"
@@ -207,6 +207,9 @@ def test_the_case_page_query_count_is_constant(world: dict, client: Any) -> None
     for text in ("Rättelse 3", "bilaga-3.pdf", "Avvikelse 3", "Åtgärd 3", "Rättelse av anteckning"):
         assert text in page
     assert f"<dd>{world['both'].name}, " in page  # the vårdgivare, read with the case
+    # The parties a consent covers, by name, read with the consents.
+    covered = sorted([world["kommun"].name, world["frivard"].name])
+    assert f"<dt>Omfattar</dt><dd>{', '.join(covered)}</dd>" in page
     assert _page_queries(client, case) == first == QUERIES_CASE_PAGE
 
 
