@@ -76,9 +76,9 @@ class TimelineRow:
     who: str  # "actor, organisation" as the template wrote it, either part left out if missing
 
 
-def timeline_rows(events: QuerySet[AuditEvent]) -> list[TimelineRow]:
-    """The rows of ``selectors.timeline_for``: one query reading only the shown columns (no
-    model instances of events, actors and organisations)."""
+def timeline_rows(events: QuerySet[AuditEvent], *, limit: int | None = None) -> list[TimelineRow]:
+    """The rows of ``selectors.timeline_for`` (the newest ``limit``, if given): one query
+    reading only the shown columns (no model instances of events, actors and organisations)."""
     rows = []
     columns: Any = events.values_list(
         "created_at",
@@ -90,6 +90,8 @@ def timeline_rows(events: QuerySet[AuditEvent]) -> list[TimelineRow]:
         "organisation__short_name",
         "organisation__name",
     )
+    if limit is not None:
+        columns = columns[:limit]
     for created_at, message, actor_id, first, last, org_id, short_name, name in columns:
         created, created_iso = local_minute(created_at)
         who = f"{first} {last}".strip() if actor_id is not None else ""  # User.get_full_name

@@ -161,7 +161,12 @@ def _render_case(
             # The case's short lists are sorted here (cases.db.sorted_here).
             "deadlines": sorted_here(selectors.deadlines_for(case)),
             "back_here": urlencode({"next": request.path}),
-            **_timeline_context(case, selectors.timeline_for(user, case), TimelineFilterForm()),
+            **_timeline_context(
+                case,
+                selectors.timeline_for(user, case),
+                TimelineFilterForm(),
+                newest=CASE_PAGE_EVENTS,
+            ),
             "notes": sorted_here(selectors.notes_for(user, case)),
             "attachments": sorted_here(selectors.attachments_for(user, case)),
             "panels": page_panels,
@@ -232,19 +237,32 @@ def _programme_url(case: Case) -> str:
     return ""
 
 
+# The case page shows the newest events; the whole timeline, with its filter, is a page of its
+# own. A case of a year or two gathers hundreds of events, and the case page should not grow
+# with its age.
+CASE_PAGE_EVENTS = 20
+
+
 def _timeline_context(
-    case: Case, events: QuerySet[AuditEvent], form: TimelineFilterForm
+    case: Case, events: QuerySet[AuditEvent], form: TimelineFilterForm, *, newest: int | None = None
 ) -> dict[str, Any]:
-    """What the Jinja2 template cases/_timeline.html shows: the events, the filter, and the
-    sentence its live region reads out ("Samtycke: 3 händelser.")."""
-    rows = timeline_rows(events)
-    kind = (form.cleaned_data.get("kind", "") if form.is_bound else "") or ""
-    label = dict(TIMELINE_KINDS).get(kind, "")
-    status = ngettext(
-        "%(label)s: %(counter)s händelse.", "%(label)s: %(counter)s händelser.", len(rows)
-    ) % {"label": label, "counter": len(rows)}
+    """What the Jinja2 template cases/_timeline.html shows: the events (only the ``newest``, with
+    a link to the rest, when given), the filter, and the sentence its live region reads out
+    ("Samtycke: 3 händelser.")."""
+    rows = timeline_rows(events, limit=newest + 1 if newest else None)
+    more = newest is not None and len(rows) > newest
+    if more:
+        rows = rows[:newest]
+        status = _("De %(count)s senaste händelserna visas.") % {"count": newest}
+    else:
+        kind = (form.cleaned_data.get("kind", "") if form.is_bound else "") or ""
+        label = dict(TIMELINE_KINDS).get(kind, "")
+        status = ngettext(
+            "%(label)s: %(counter)s händelse.", "%(label)s: %(counter)s händelser.", len(rows)
+        ) % {"label": label, "counter": len(rows)}
     return {
         "timeline": rows,
+        "timeline_more": more,
         "timeline_form": form,
         "timeline_status": status,
         "timeline_url": reverse("cases:timeline", args=(case.pk,)),

@@ -5,6 +5,7 @@ page's query count does not grow with its data."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from cases.models import AuditEvent
 from cases.presenters import timeline_rows
 from cases.roles import Role
 from cases.services.journal import attachment_add, note_add
+from cases.views.detail import CASE_PAGE_EVENTS
 from deviations.models import Deviation
 from deviations.services import deviation_action_add, deviation_record_informed, deviation_report
 from tests.cases.workflow_helpers import make_case, walk_kontraktsvard_to_enforcement
@@ -230,3 +232,26 @@ def test_the_short_lists_sorted_in_python_keep_the_database_order(world: dict) -
         assert sorted_here(queryset.all()) == list(queryset.all())
     with pytest.raises(ValueError):
         sorted_here(Deviation.objects.order_by("organisation__name"))
+
+
+def _events_shown(html: str) -> list[str]:
+    events = html.split('<div id="timeline-events">', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<time datetime="[^"]+">', events)
+
+
+def test_the_case_page_shows_the_newest_events_and_links_to_the_whole_timeline(
+    world: dict, client: Any
+) -> None:
+    case = make_case(world, "kontraktsvard")
+    walk_kontraktsvard_to_enforcement(world, case)
+    for n in range(3):
+        _one_more_of_each(world, case, n)
+    client.force_login(world["users"]["soc"])
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    whole = client.get(reverse("cases:timeline", args=[case.pk])).content.decode()
+
+    assert len(_events_shown(whole)) > CASE_PAGE_EVENTS
+    assert _events_shown(page) == _events_shown(whole)[:CASE_PAGE_EVENTS]  # the newest first
+    assert f'<a href="{reverse("cases:timeline", args=[case.pk])}">Visa hela tidslinjen</a>' in page
+    assert f"De {CASE_PAGE_EVENTS} senaste händelserna visas." in page
+    assert "Visa hela tidslinjen" not in whole
