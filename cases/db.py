@@ -37,7 +37,7 @@ def sorted_here(queryset: QuerySet[M]) -> list[M]:
 
     Django 5.2 compiles an ORDER BY by matching each term against the whole SELECT list, and
     so hashes every selected column (``Expression.identity`` goes through
-    ``inspect.signature``): 0.3–0.5 ms a query, some 4 ms of the case page, where sorting a
+    ``inspect.signature``): 0.3–0.5 ms a query, some 3 ms of the case page, where sorting a
     case's few rows takes microseconds (docs/performance.md). The terms must be plain fields
     that are never NULL (PostgreSQL and Python would place NULLs differently)."""
     ordering = queryset.query.order_by or queryset.model._meta.ordering or ()

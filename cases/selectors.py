@@ -420,8 +420,8 @@ def _organisations_sharing_with(case: Case, orgs: tuple[int, ...]) -> tuple[int,
 
 
 def notes_for(user: User, case: Case) -> QuerySet[Note]:
-    # What the journal shows: compiling whole authors, organisations and corrected notes took
-    # twice as long as the query itself.
+    # Only what the journal shows of the note, its author, its organisation and the note it
+    # corrects: fewer columns for Django to compile and load.
     return (
         Note.objects.filter(case=case)
         .filter(_own_or_shared_with(user, case))

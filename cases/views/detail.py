@@ -153,7 +153,7 @@ def _render_case(
         content = {
             "case": case,
             "actions": actions,
-            "membership": membership,
+            # Deadlines and notes of this organisation get "Flytta" and "Rätta".
             "acting_organisation_id": membership.organisation_id if membership else None,
             "client": client_identity(case),
             "participations": case.participations.all(),
