@@ -10,11 +10,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.template import engines
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from config.jinja2 import translator
+from config.jinja2 import iso, translator, ymd_hm
 
 
 def jinja2_html(
@@ -56,5 +55,4 @@ def path_by_id(url_name: str) -> Callable[[int], str]:
 def local_minute(moment: datetime) -> tuple[str, str]:
     """An instant in local time as a row shows it, "2026-01-31 14:05", and as ``<time
     datetime>`` takes it: what two ``date`` filters would work out per row in a template."""
-    local = timezone.localtime(moment)
-    return f"{local:%Y-%m-%d %H:%M}", local.isoformat()
+    return ymd_hm(moment), iso(moment)
